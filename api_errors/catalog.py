@@ -1,0 +1,196 @@
+"""The error catalog: every code the API can send, and which code answers which condition."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.module_loading import import_string
+
+Code = int | str
+Message = str | Promise
+
+BUSINESS = "business"
+PLATFORM = "platform"
+
+
+class Condition:
+    """Names of the conditions a catalog maps to its own codes."""
+
+    # Framework conditions: raised by Django, DRF or django-ratelimit.
+    VALIDATION_ERROR = "validation_error"
+    MALFORMED_REQUEST = "malformed_request"
+    NOT_AUTHENTICATED = "not_authenticated"
+    AUTHENTICATION_FAILED = "authentication_failed"
+    PERMISSION_DENIED = "permission_denied"
+    NOT_FOUND = "not_found"
+    METHOD_NOT_ALLOWED = "method_not_allowed"
+    NOT_ACCEPTABLE = "not_acceptable"
+    UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
+    REQUEST_TOO_LARGE = "request_too_large"
+    RATE_LIMITED = "rate_limited"
+    QUOTA_EXCEEDED = "quota_exceeded"
+    INSUFFICIENT_BALANCE = "insufficient_balance"
+    SERVICE_UNAVAILABLE = "service_unavailable"
+    SERVER_ERROR = "server_error"
+    # Domain conditions: raised by application code through the typed exceptions.
+    CONFLICT = "conflict"
+    STATE_NOT_READY = "state_not_ready"
+    CONNECTOR_NOT_LINKED = "connector_not_linked"
+    DOWNLOAD_NOT_SUPPORTED = "download_not_supported"
+    UPSTREAM_FAILURE = "upstream_failure"
+    CLIENT_EXPIRED = "client_expired"
+    TOTAL_LIMIT_EXCEEDED = "total_limit_exceeded"
+    FILE_REJECTED = "file_rejected"
+
+    FRAMEWORK: tuple[str, ...] = (
+        VALIDATION_ERROR,
+        MALFORMED_REQUEST,
+        NOT_AUTHENTICATED,
+        AUTHENTICATION_FAILED,
+        PERMISSION_DENIED,
+        NOT_FOUND,
+        METHOD_NOT_ALLOWED,
+        NOT_ACCEPTABLE,
+        UNSUPPORTED_MEDIA_TYPE,
+        REQUEST_TOO_LARGE,
+        RATE_LIMITED,
+        QUOTA_EXCEEDED,
+        INSUFFICIENT_BALANCE,
+        SERVICE_UNAVAILABLE,
+        SERVER_ERROR,
+    )
+    DOMAIN: tuple[str, ...] = (
+        CONFLICT,
+        STATE_NOT_READY,
+        CONNECTOR_NOT_LINKED,
+        DOWNLOAD_NOT_SUPPORTED,
+        UPSTREAM_FAILURE,
+        CLIENT_EXPIRED,
+        TOTAL_LIMIT_EXCEEDED,
+        FILE_REJECTED,
+    )
+    ALL: tuple[str, ...] = FRAMEWORK + DOMAIN
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    """One documented error: its code, default HTTP status and client-facing message."""
+
+    code: Code
+    http_status: int
+    message: Message
+    category: str = BUSINESS
+    retryable: bool = False
+
+    @classmethod
+    def from_value(cls, value: Any) -> CatalogEntry:
+        """Accept an entry or a dict with the same keys (as written in settings)."""
+        if isinstance(value, CatalogEntry):
+            return value
+        if isinstance(value, Mapping):
+            return cls(**value)
+        raise TypeError(f"catalog entries are CatalogEntry or dict, not {type(value).__name__}")
+
+
+@dataclass(frozen=True)
+class ConditionRule:
+    """The code that answers a condition, and the HTTP status when it differs from the code's."""
+
+    code: Code
+    http_status: int | None = None
+
+    @classmethod
+    def from_value(cls, value: Any) -> ConditionRule:
+        if isinstance(value, ConditionRule):
+            return value
+        if isinstance(value, Mapping):
+            return cls(code=value["code"], http_status=value.get("http_status"))
+        if isinstance(value, tuple):
+            return cls(*value)
+        return cls(code=value)
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A ready-made catalog: the entries of one document and its condition rules."""
+
+    name: str
+    entries: tuple[CatalogEntry, ...]
+    conditions: Mapping[str, ConditionRule]
+
+
+@dataclass
+class Catalog:
+    """The active catalog: entries by code and the rule for each condition."""
+
+    entries: list[CatalogEntry]
+    conditions: dict[str, ConditionRule] = field(default_factory=dict)
+
+    @cached_property
+    def by_code(self) -> dict[Code, CatalogEntry]:
+        return {entry.code: entry for entry in self.entries}
+
+    def get(self, code: Code) -> CatalogEntry | None:
+        return self.by_code.get(code)
+
+    def rule(self, condition: str) -> ConditionRule:
+        return self.conditions.get(condition) or self.conditions[Condition.SERVER_ERROR]
+
+    def duplicate_codes(self) -> list[Code]:
+        seen: set[Code] = set()
+        duplicates: list[Code] = []
+        for entry in self.entries:
+            if entry.code in seen and entry.code not in duplicates:
+                duplicates.append(entry.code)
+            seen.add(entry.code)
+        return duplicates
+
+
+def load_preset(name_or_path: Any) -> Preset:
+    """A preset by short name (``platform``, ``drive``) or by dotted path to a ``Preset``."""
+    if isinstance(name_or_path, Preset):
+        return name_or_path
+    if not isinstance(name_or_path, str):
+        raise TypeError("CATALOG must be a preset name or a dotted path to a Preset")
+    from api_errors.catalogs import PRESETS
+
+    if name_or_path in PRESETS:
+        return PRESETS[name_or_path]
+    preset = import_string(name_or_path)
+    if not isinstance(preset, Preset):
+        raise TypeError(f"{name_or_path} is not an api_errors.catalog.Preset")
+    return preset
+
+
+def build_catalog(
+    preset: Preset, extra_entries: Iterable[Any], condition_overrides: Mapping[str, Any]
+) -> Catalog:
+    entries = list(preset.entries) + [CatalogEntry.from_value(value) for value in extra_entries]
+    conditions = dict(preset.conditions)
+    conditions.update(
+        {name: ConditionRule.from_value(value) for name, value in condition_overrides.items()}
+    )
+    return Catalog(entries=entries, conditions=conditions)
+
+
+_cached: Catalog | None = None
+
+
+def get_catalog() -> Catalog:
+    """The active catalog, built from the settings once and dropped when they change."""
+    global _cached
+    if _cached is None:
+        from api_errors.conf import get_settings
+
+        conf = get_settings()
+        _cached = build_catalog(load_preset(conf.CATALOG), conf.ERRORS, conf.CONDITIONS)
+    return _cached
+
+
+def clear_catalog_cache() -> None:
+    global _cached
+    _cached = None

@@ -1,0 +1,299 @@
+"""Any exception, or a bare error status, to a catalog error: the one mapping.
+
+Exception classes are matched through a registry keyed by dotted class path, walking
+the exception's MRO so the most specific registration wins (django-ratelimit's
+``Ratelimited`` before Django's ``PermissionDenied``) and optional packages never
+need importing.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from api_errors.catalog import Catalog, CatalogEntry, Code, Condition, Message
+from api_errors.conf import ApiErrorsSettings
+from api_errors.exceptions import APIError
+from api_errors.validation import FieldError, flatten_django_validation_error, flatten_drf_detail
+
+
+@dataclass
+class ResolvedError:
+    """A catalog error ready to report and render."""
+
+    entry: CatalogEntry
+    http_status: int
+    message: Message
+    condition: str | None = None
+    errors: list[FieldError] | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    exception: BaseException | None = None
+
+    @property
+    def code(self) -> Code:
+        return self.entry.code
+
+    @property
+    def is_server_error(self) -> bool:
+        return self.http_status >= 500
+
+    @property
+    def client_message(self) -> Message:
+        """What the client reads: 5xx bodies only ever carry the catalog's message."""
+        return self.entry.message if self.is_server_error else self.message
+
+
+Converter = Callable[[Any, Catalog], ResolvedError]
+
+# Statuses seen without an exception (or on a generic APIException) and what they mean.
+STATUS_CONDITIONS: dict[int, str] = {
+    400: Condition.MALFORMED_REQUEST,
+    401: Condition.NOT_AUTHENTICATED,
+    402: Condition.INSUFFICIENT_BALANCE,
+    403: Condition.PERMISSION_DENIED,
+    404: Condition.NOT_FOUND,
+    405: Condition.METHOD_NOT_ALLOWED,
+    406: Condition.NOT_ACCEPTABLE,
+    409: Condition.CONFLICT,
+    413: Condition.REQUEST_TOO_LARGE,
+    415: Condition.UNSUPPORTED_MEDIA_TYPE,
+    429: Condition.RATE_LIMITED,
+    503: Condition.SERVICE_UNAVAILABLE,
+}
+
+# Headers of an original error response worth keeping on its envelope.
+KEPT_HEADERS = ("Allow", "WWW-Authenticate", "Retry-After")
+
+_registry: dict[str, Converter] = {}
+
+
+def condition_for_status(status: int) -> str:
+    if status in STATUS_CONDITIONS:
+        return STATUS_CONDITIONS[status]
+    return Condition.SERVER_ERROR if status >= 500 else Condition.MALFORMED_REQUEST
+
+
+def for_condition(
+    condition: str,
+    catalog: Catalog,
+    *,
+    http_status: int | None = None,
+    message: Message | None = None,
+    errors: list[FieldError] | None = None,
+    headers: Mapping[str, str] | None = None,
+    exception: BaseException | None = None,
+) -> ResolvedError:
+    """The catalog error for ``condition``; ``http_status`` wins over the catalog's own."""
+    rule = catalog.rule(condition)
+    entry = catalog.get(rule.code)
+    if entry is None:
+        raise LookupError(f"condition {condition!r} maps to unknown code {rule.code!r}")
+    return ResolvedError(
+        entry=entry,
+        http_status=http_status or rule.http_status or entry.http_status,
+        message=message or entry.message,
+        condition=condition,
+        errors=errors,
+        headers=dict(headers or {}),
+        exception=exception,
+    )
+
+
+def retry_after_seconds(seconds: float) -> str:
+    """An integer ``Retry-After`` value, never below one second."""
+    return str(max(1, math.ceil(seconds)))
+
+
+def register(dotted_class_path: str) -> Callable[[Converter], Converter]:
+    """Register the converter for an exception class, named by dotted path."""
+
+    def decorator(converter: Converter) -> Converter:
+        _registry[dotted_class_path] = converter
+        _by_type.clear()
+        return converter
+
+    return decorator
+
+
+_by_type: dict[type[BaseException], Converter] = {}
+
+
+def converter_for_type(exc_type: type[BaseException]) -> Converter:
+    """The converter registered for the nearest class in ``exc_type``'s MRO (memoised)."""
+    converter = _by_type.get(exc_type)
+    if converter is None:
+        converter = _unhandled
+        for klass in exc_type.__mro__:
+            registered = _registry.get(f"{klass.__module__}.{klass.__qualname__}")
+            if registered is not None:
+                converter = registered
+                break
+        _by_type[exc_type] = converter
+    return converter
+
+
+def to_api_error(exc: BaseException, catalog: Catalog, conf: ApiErrorsSettings) -> ResolvedError:
+    """Convert ``exc`` and give 429 and 503 their ``Retry-After``."""
+    error = converter_for_type(type(exc))(exc, catalog)
+    return with_retry_after(error, conf)
+
+
+def status_to_api_error(
+    status: int, catalog: Catalog, conf: ApiErrorsSettings, headers: Mapping[str, str]
+) -> ResolvedError:
+    """The catalog error for an error response that carried no exception."""
+    kept = {name: headers[name] for name in KEPT_HEADERS if name in headers}
+    error = for_condition(condition_for_status(status), catalog, http_status=status, headers=kept)
+    return with_retry_after(error, conf)
+
+
+def with_retry_after(error: ResolvedError, conf: ApiErrorsSettings) -> ResolvedError:
+    if error.http_status in (429, 503) and "Retry-After" not in error.headers:
+        error.headers["Retry-After"] = retry_after_seconds(conf.DEFAULT_RETRY_AFTER)
+    return error
+
+
+def _unhandled(exc: BaseException, catalog: Catalog) -> ResolvedError:
+    return for_condition(Condition.SERVER_ERROR, catalog, exception=exc)
+
+
+def _condition_converter(condition: str) -> Converter:
+    def convert(exc: BaseException, catalog: Catalog) -> ResolvedError:
+        return for_condition(condition, catalog, exception=exc)
+
+    return convert
+
+
+@register("api_errors.exceptions.APIError")
+def _api_error(exc: APIError, catalog: Catalog) -> ResolvedError:
+    headers = dict(exc.headers)
+    if exc.retry_after is not None:
+        headers["Retry-After"] = retry_after_seconds(exc.retry_after)
+    if exc.code is None:
+        return for_condition(
+            exc.condition,
+            catalog,
+            http_status=exc.http_status,
+            message=exc.message,
+            errors=exc.errors,
+            headers=headers,
+            exception=exc,
+        )
+    entry = catalog.get(exc.code)
+    if entry is None:
+        # An undeclared code is a server bug, not something to show the client.
+        return _unhandled(exc, catalog)
+    return ResolvedError(
+        entry=entry,
+        http_status=exc.http_status or entry.http_status,
+        message=exc.message or entry.message,
+        errors=exc.errors,
+        headers=headers,
+        exception=exc,
+    )
+
+
+# --- Django ---------------------------------------------------------------------------
+
+for _path, _condition in {
+    "django.http.response.Http404": Condition.NOT_FOUND,
+    "django.core.exceptions.ObjectDoesNotExist": Condition.NOT_FOUND,
+    "django.core.exceptions.PermissionDenied": Condition.PERMISSION_DENIED,
+    "django.core.exceptions.SuspiciousOperation": Condition.MALFORMED_REQUEST,
+    "django.core.exceptions.BadRequest": Condition.MALFORMED_REQUEST,
+    "django.core.exceptions.RequestDataTooBig": Condition.REQUEST_TOO_LARGE,
+    "django.http.multipartparser.MultiPartParserError": Condition.MALFORMED_REQUEST,
+    "django_ratelimit.exceptions.Ratelimited": Condition.RATE_LIMITED,
+}.items():
+    register(_path)(_condition_converter(_condition))
+
+
+@register("django.core.exceptions.ValidationError")
+def _django_validation_error(exc: Any, catalog: Catalog) -> ResolvedError:
+    return for_condition(
+        Condition.VALIDATION_ERROR,
+        catalog,
+        errors=flatten_django_validation_error(exc),
+        exception=exc,
+    )
+
+
+# --- Django REST framework ------------------------------------------------------------
+
+DRF_CONDITIONS = {
+    "rest_framework.exceptions.NotAuthenticated": Condition.NOT_AUTHENTICATED,
+    "rest_framework.exceptions.AuthenticationFailed": Condition.AUTHENTICATION_FAILED,
+    "rest_framework.exceptions.PermissionDenied": Condition.PERMISSION_DENIED,
+    "rest_framework.exceptions.NotFound": Condition.NOT_FOUND,
+    "rest_framework.exceptions.MethodNotAllowed": Condition.METHOD_NOT_ALLOWED,
+    "rest_framework.exceptions.NotAcceptable": Condition.NOT_ACCEPTABLE,
+    "rest_framework.exceptions.UnsupportedMediaType": Condition.UNSUPPORTED_MEDIA_TYPE,
+    "rest_framework.exceptions.Throttled": Condition.RATE_LIMITED,
+}
+
+
+def _drf_headers(exc: Any) -> dict[str, str]:
+    """The headers DRF's own handler would send: ``WWW-Authenticate`` and ``Retry-After``."""
+    headers: dict[str, str] = {}
+    if getattr(exc, "auth_header", None):
+        headers["WWW-Authenticate"] = str(exc.auth_header)
+    if getattr(exc, "wait", None):
+        headers["Retry-After"] = retry_after_seconds(exc.wait)
+    return headers
+
+
+def _drf_custom_message(exc: Any, condition: str) -> str | None:
+    """A detail the view wrote for clients (``NotFound("No such folder")``), else ``None``.
+
+    Throttled builds its detail from the wait time; the catalog's message reads better.
+    """
+    detail = exc.detail
+    if condition == Condition.RATE_LIMITED or not isinstance(detail, str):
+        return None
+    return None if detail == str(exc.default_detail) else str(detail)
+
+
+def _drf_api_exception(condition: str | None) -> Converter:
+    def convert(exc: Any, catalog: Catalog) -> ResolvedError:
+        status = int(exc.status_code)
+        resolved_condition = condition or condition_for_status(status)
+        return for_condition(
+            resolved_condition,
+            catalog,
+            http_status=status,
+            message=_drf_custom_message(exc, resolved_condition),
+            headers=_drf_headers(exc),
+            exception=exc,
+        )
+
+    return convert
+
+
+for _path, _condition in DRF_CONDITIONS.items():
+    register(_path)(_drf_api_exception(_condition))
+register("rest_framework.exceptions.APIException")(_drf_api_exception(None))
+
+
+@register("rest_framework.exceptions.ValidationError")
+def _drf_validation_error(exc: Any, catalog: Catalog) -> ResolvedError:
+    return for_condition(
+        Condition.VALIDATION_ERROR,
+        catalog,
+        http_status=int(exc.status_code),
+        errors=flatten_drf_detail(exc.detail),
+        exception=exc,
+    )
+
+
+@register("rest_framework.exceptions.ParseError")
+def _drf_parse_error(exc: Any, catalog: Catalog) -> ResolvedError:
+    # DRF writes parse failures for clients ("JSON parse error - ..."): keep them as a detail.
+    return for_condition(
+        Condition.MALFORMED_REQUEST,
+        catalog,
+        http_status=int(exc.status_code),
+        errors=flatten_drf_detail(exc.detail),
+        exception=exc,
+    )

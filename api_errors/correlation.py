@@ -1,0 +1,62 @@
+"""Correlation ids: validating incoming ids, making new ones, the context variable, a log filter."""
+
+from __future__ import annotations
+
+import logging
+import os
+from contextvars import ContextVar, Token
+
+from api_errors.conf import ApiErrorsSettings
+
+_correlation_id: ContextVar[str | None] = ContextVar("api_errors_correlation_id", default=None)
+
+
+def get_correlation_id() -> str | None:
+    """The id of the request being handled in this context, or ``None`` outside one."""
+    return _correlation_id.get()
+
+
+def set_correlation_id(value: str | None) -> Token[str | None]:
+    return _correlation_id.set(value)
+
+
+def reset_correlation_id(token: Token[str | None]) -> None:
+    _correlation_id.reset(token)
+
+
+def new_correlation_id() -> str:
+    """A random UUID4 in its canonical text form (cheaper than ``str(uuid.uuid4())``)."""
+    raw = bytearray(os.urandom(16))
+    raw[6] = (raw[6] & 0x0F) | 0x40
+    raw[8] = (raw[8] & 0x3F) | 0x80
+    h = raw.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+def accepted_correlation_id(value: str | None, conf: ApiErrorsSettings) -> str | None:
+    """``value`` when incoming ids are trusted and it matches the pattern in full, else ``None``."""
+    if not value or not conf.TRUST_CORRELATION_ID:
+        return None
+    # Whatever the configured pattern allows, never accept what could break a header line.
+    if not (value.isascii() and value.isprintable()):
+        return None
+    pattern = conf.correlation_pattern
+    if pattern is None or pattern.fullmatch(value) is None:
+        return None
+    return value
+
+
+def correlation_id_for(meta: dict[str, object], conf: ApiErrorsSettings) -> str:
+    """The id to use for a request: the client's when acceptable, a new one otherwise."""
+    incoming = meta.get(conf.correlation_meta_key)
+    accepted = accepted_correlation_id(incoming if isinstance(incoming, str) else None, conf)
+    return accepted or new_correlation_id()
+
+
+class CorrelationIdFilter(logging.Filter):
+    """Puts ``correlation_id`` on every record (``-`` outside a request)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not hasattr(record, "correlation_id"):
+            record.correlation_id = _correlation_id.get() or "-"
+        return True

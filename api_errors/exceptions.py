@@ -1,0 +1,114 @@
+"""``APIError`` and the typed exceptions views raise.
+
+An exception names its error either by ``code`` (a catalog code, exact) or by
+``condition`` (a meaning such as ``conflict``, answered with whatever code the
+active catalog maps it to), so the same view works in every style.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from api_errors.catalog import Code, Condition, Message
+
+
+class APIError(Exception):
+    """An error the client is meant to see, with a catalog code and a safe message."""
+
+    code: Code | None = None
+    condition: str = Condition.SERVER_ERROR
+    http_status: int | None = None
+
+    def __init__(
+        self,
+        message: Message | None = None,
+        *,
+        code: Code | None = None,
+        http_status: int | None = None,
+        errors: Sequence[Mapping[str, Any]] | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_after: int | None = None,
+    ) -> None:
+        """``message`` is shown to clients as given: never pass internal details."""
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+        if http_status is not None:
+            self.http_status = http_status
+        self.errors = [dict(item) for item in errors] if errors is not None else None
+        self.headers = dict(headers or {})
+        self.retry_after = retry_after
+
+
+class InvalidParameter(APIError):
+    condition = Condition.VALIDATION_ERROR
+
+
+class BadRequest(APIError):
+    condition = Condition.MALFORMED_REQUEST
+
+
+class NotAuthenticated(APIError):
+    condition = Condition.NOT_AUTHENTICATED
+
+
+class AuthenticationFailed(APIError):
+    condition = Condition.AUTHENTICATION_FAILED
+
+
+class ClientExpired(APIError):
+    condition = Condition.CLIENT_EXPIRED
+
+
+class AccessDenied(APIError):
+    condition = Condition.PERMISSION_DENIED
+
+
+class NotFound(APIError):
+    condition = Condition.NOT_FOUND
+
+
+class Conflict(APIError):
+    condition = Condition.CONFLICT
+
+
+class StateNotReady(APIError):
+    condition = Condition.STATE_NOT_READY
+
+
+class ConnectorNotLinked(APIError):
+    condition = Condition.CONNECTOR_NOT_LINKED
+
+
+class DownloadNotSupported(APIError):
+    condition = Condition.DOWNLOAD_NOT_SUPPORTED
+
+
+class FileRejected(APIError):
+    condition = Condition.FILE_REJECTED
+
+
+class UpstreamFailure(APIError):
+    condition = Condition.UPSTREAM_FAILURE
+
+
+class RateLimited(APIError):
+    condition = Condition.RATE_LIMITED
+
+
+class QuotaExceeded(APIError):
+    condition = Condition.QUOTA_EXCEEDED
+
+
+class TotalLimitExceeded(APIError):
+    condition = Condition.TOTAL_LIMIT_EXCEEDED
+
+
+class InsufficientBalance(APIError):
+    condition = Condition.INSUFFICIENT_BALANCE
+
+
+class ServiceUnavailable(APIError):
+    condition = Condition.SERVICE_UNAVAILABLE

@@ -1,0 +1,99 @@
+"""Correlation id on every response; envelopes for plain-view exceptions and Django's own
+error pages on API paths."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any, cast
+
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
+
+from api_errors.conf import ApiErrorsSettings, get_settings
+from api_errors.correlation import correlation_id_for, reset_correlation_id, set_correlation_id
+from api_errors.pipeline import respond_to_error_status, respond_to_exception
+
+EXPOSE_HEADERS = "Access-Control-Expose-Headers"
+
+GetResponse = Callable[[HttpRequest], HttpResponseBase]
+AsyncGetResponse = Callable[[HttpRequest], Awaitable[HttpResponseBase]]
+
+
+def _is_json(response: HttpResponseBase) -> bool:
+    content_type = response.get("Content-Type", "")
+    media_type = content_type.split(";", 1)[0].strip().lower()
+    return media_type == "application/json" or media_type.endswith("+json")
+
+
+class ApiErrorsMiddleware:
+    """Put it near the top of ``MIDDLEWARE`` so it sees what the others answer."""
+
+    sync_capable = True
+    async_capable = True
+
+    def __init__(self, get_response: GetResponse | AsyncGetResponse) -> None:
+        self.get_response = get_response
+        self.is_async = iscoroutinefunction(get_response)
+        if self.is_async:
+            markcoroutinefunction(self)
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if self.is_async:
+            return self.__acall__(request)
+        conf = get_settings()
+        correlation_id = correlation_id_for(request.META, conf)
+        request.correlation_id = correlation_id  # type: ignore[attr-defined]
+        token = set_correlation_id(correlation_id)
+        try:
+            response = cast(HttpResponseBase, self.get_response(request))
+            return self.finish(request, response, correlation_id, conf)
+        finally:
+            reset_correlation_id(token)
+
+    async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
+        conf = get_settings()
+        correlation_id = correlation_id_for(request.META, conf)
+        request.correlation_id = correlation_id  # type: ignore[attr-defined]
+        token = set_correlation_id(correlation_id)
+        try:
+            response = await self.get_response(request)  # type: ignore[misc]
+            return self.finish(request, response, correlation_id, conf)
+        finally:
+            reset_correlation_id(token)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> Any:
+        if not get_settings().is_api_path(request.path_info):
+            return None
+        return respond_to_exception(exception, request)
+
+    def finish(
+        self,
+        request: HttpRequest,
+        response: HttpResponseBase,
+        correlation_id: str,
+        conf: ApiErrorsSettings,
+    ) -> HttpResponseBase:
+        if (
+            response.status_code >= 400
+            and not hasattr(response, "api_error")
+            and conf.is_api_path(request.path_info)
+            and not _is_json(response)
+        ):
+            response = respond_to_error_status(response.status_code, request, response.headers)
+        header = conf.CORRELATION_ID_HEADER
+        response[header] = correlation_id
+        if conf.EXPOSE_CORRELATION_HEADER:
+            self.expose(response, header)
+        return response
+
+    @staticmethod
+    def expose(response: HttpResponseBase, header: str) -> None:
+        """Add ``header`` to ``Access-Control-Expose-Headers`` without dropping others' names."""
+        existing = response.get(EXPOSE_HEADERS)
+        if not existing:
+            response[EXPOSE_HEADERS] = header
+            return
+        names = {name.strip().lower() for name in existing.split(",")}
+        if header.lower() not in names and "*" not in names:
+            response[EXPOSE_HEADERS] = f"{existing}, {header}"

@@ -1,0 +1,128 @@
+"""The one path every entry point takes: convert, report, roll back, render, respond.
+
+Each step is a method, so a project customises one by subclassing ``ErrorPipeline``
+and naming the subclass in ``API_ERRORS["PIPELINE"]``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.module_loading import import_string
+from rest_framework.views import set_rollback
+
+from api_errors.catalog import Catalog, get_catalog
+from api_errors.conf import ApiErrorsSettings, get_settings
+from api_errors.conversion import ResolvedError, status_to_api_error, to_api_error
+from api_errors.correlation import get_correlation_id
+from api_errors.envelopes import RenderContext
+from api_errors.reporting import report_error
+from api_errors.responses import build_error_response, fallback_response
+
+logger = logging.getLogger("api_errors")
+
+
+class ErrorPipeline:
+    """Turns exceptions and bare error statuses into envelope responses."""
+
+    def __init__(self, conf: ApiErrorsSettings) -> None:
+        self.conf = conf
+
+    @property
+    def catalog(self) -> Catalog:
+        return get_catalog()
+
+    def correlation_id(self, request: HttpRequest) -> str | None:
+        return getattr(request, "correlation_id", None) or get_correlation_id()
+
+    def convert(self, exc: BaseException, request: HttpRequest) -> ResolvedError:
+        return to_api_error(exc, self.catalog, self.conf)
+
+    def convert_status(
+        self, status: int, request: HttpRequest, headers: Mapping[str, str]
+    ) -> ResolvedError:
+        return status_to_api_error(status, self.catalog, self.conf, headers)
+
+    def report(self, error: ResolvedError, request: HttpRequest, *, send_signal: bool) -> None:
+        report_error(
+            error, request, self.correlation_id(request), self.conf, send_signal=send_signal
+        )
+
+    def respond(self, error: ResolvedError, request: HttpRequest) -> HttpResponse:
+        context = RenderContext(
+            path=request.path, correlation_id=self.correlation_id(request), conf=self.conf
+        )
+        return build_error_response(error, context)
+
+    def handle_exception(
+        self, exc: BaseException, request: HttpRequest, *, send_signal: bool = True
+    ) -> HttpResponse:
+        """The response for an exception; ``send_signal`` is off where Django already sent it."""
+        try:
+            error = self.convert(exc, request)
+            self.report(error, request, send_signal=send_signal)
+            set_rollback()
+            return self.respond(error, request)
+        except Exception:
+            logger.exception("api_errors could not render an error response")
+            return fallback_response(self.conf)
+
+    def handle_error_status(
+        self, status: int, request: HttpRequest, headers: Mapping[str, str]
+    ) -> HttpResponse:
+        """The envelope replacing an error response Django or a view made without one."""
+        try:
+            error = self.convert_status(status, request, headers)
+            self.report(error, request, send_signal=False)
+            return self.respond(error, request)
+        except Exception:
+            logger.exception("api_errors could not render an error response")
+            return fallback_response(self.conf)
+
+
+_cached: ErrorPipeline | None = None
+
+
+def get_pipeline() -> ErrorPipeline:
+    global _cached
+    if _cached is None:
+        conf = get_settings()
+        pipeline_class = conf.PIPELINE
+        if isinstance(pipeline_class, str):
+            pipeline_class = import_string(pipeline_class)
+        _cached = pipeline_class(conf)
+    return _cached
+
+
+def clear_pipeline_cache() -> None:
+    global _cached
+    _cached = None
+
+
+def _pipeline_or_none() -> ErrorPipeline | None:
+    try:
+        return get_pipeline()
+    except Exception:
+        logger.exception("api_errors could not load the error pipeline")
+        return None
+
+
+def respond_to_exception(
+    exc: BaseException, request: HttpRequest, *, send_signal: bool = True
+) -> HttpResponse:
+    """Entry points call this: the pipeline's response, or the fallback if it cannot load."""
+    pipeline = _pipeline_or_none()
+    if pipeline is None:
+        return fallback_response(get_settings())
+    return pipeline.handle_exception(exc, request, send_signal=send_signal)
+
+
+def respond_to_error_status(
+    status: int, request: HttpRequest, headers: Mapping[str, str]
+) -> HttpResponse:
+    pipeline = _pipeline_or_none()
+    if pipeline is None:
+        return fallback_response(get_settings())
+    return pipeline.handle_error_status(status, request, headers)

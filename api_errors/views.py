@@ -1,0 +1,36 @@
+"""Views that publish the catalog and let client developers trigger every documented error."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, JsonResponse
+from django.views.decorators.http import require_safe
+
+from api_errors.catalog import CatalogEntry, get_catalog
+from api_errors.exceptions import APIError
+
+
+def describe_entry(entry: CatalogEntry) -> dict[str, Any]:
+    return {
+        "code": entry.code,
+        "http_status": entry.http_status,
+        "message": str(entry.message),
+        "category": entry.category,
+        "retryable": entry.retryable,
+    }
+
+
+@require_safe
+def catalog_view(request: HttpRequest) -> JsonResponse:
+    """``{"errors": [...]}``: every code the API can send."""
+    return JsonResponse({"errors": [describe_entry(entry) for entry in get_catalog().entries]})
+
+
+@require_safe
+def example_error_view(request: HttpRequest, code: str) -> JsonResponse:
+    """Answer with exactly the catalog error ``code``, at its default status."""
+    for entry in get_catalog().entries:
+        if str(entry.code) == code:
+            raise APIError(code=entry.code)
+    raise Http404("no such error code")
