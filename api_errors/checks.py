@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
@@ -101,14 +102,16 @@ def _check_other_values(conf: ApiErrorsSettings) -> Iterator[CheckMessage]:
             "E011",
         )
     level = conf.CLIENT_ERROR_LOG_LEVEL
-    if not isinstance(level, int) and not isinstance(logging.getLevelName(str(level).upper()), int):
+    if isinstance(level, bool) or (
+        not isinstance(level, int) and not isinstance(logging.getLevelName(str(level).upper()), int)
+    ):
         yield _error(
             f"{SETTING_NAME}['CLIENT_ERROR_LOG_LEVEL'] {level!r} is not a logging level.",
             "Use 'DEBUG', 'INFO', 'WARNING' or 'ERROR'.",
             "E014",
         )
     retry = conf.DEFAULT_RETRY_AFTER
-    if isinstance(retry, bool) or not isinstance(retry, int | float) or retry <= 0:
+    if isinstance(retry, bool) or not isinstance(retry, int | float) or not 0 < retry < math.inf:
         yield _error(
             f"{SETTING_NAME}['DEFAULT_RETRY_AFTER'] must be a positive number of seconds.",
             "For example 30.",
@@ -124,7 +127,11 @@ def _check_other_values(conf: ApiErrorsSettings) -> Iterator[CheckMessage]:
     yield from _check_pipeline(conf)
     for key in BOOLEAN_KEYS:
         if not isinstance(conf.user.get(key, False), bool):
-            yield _error(f"{SETTING_NAME}[{key!r}] must be True or False.", "", "E019")
+            yield _error(
+                f"{SETTING_NAME}[{key!r}] must be True or False.",
+                "Use a boolean, not a string or a number.",
+                "E019",
+            )
 
 
 def _formats(template: Any) -> bool:
@@ -162,6 +169,22 @@ def _check_catalog(conf: ApiErrorsSettings) -> tuple[Catalog | None, list[CheckM
             )
         ]
     messages: list[CheckMessage] = []
+    if not isinstance(conf.user.get("ERRORS", []), list | tuple):
+        messages.append(
+            _error(
+                f"{SETTING_NAME}['ERRORS'] must be a list of entries.",
+                "For example [{'code': 68300011, 'http_status': 409, 'message': '...'}].",
+                "E005",
+            )
+        )
+    if not isinstance(conf.user.get("CONDITIONS", {}), Mapping):
+        messages.append(
+            _error(
+                f"{SETTING_NAME}['CONDITIONS'] must be a dict.",
+                "Map condition names to a code or to {'code': ..., 'http_status': ...}.",
+                "E009",
+            )
+        )
     extra: list[Any] = []
     for index, value in enumerate(conf.ERRORS):
         try:
@@ -174,6 +197,11 @@ def _check_catalog(conf: ApiErrorsSettings) -> tuple[Catalog | None, list[CheckM
                     "E005",
                 )
             )
+    unusable = [e for e in (*preset.entries, *extra) if not isinstance(e.code, int | str)]
+    for entry in unusable:
+        messages.append(_wrong_code_type(entry, conf))
+    if unusable:
+        return None, messages
     try:
         catalog = build_catalog(preset, extra, conf.CONDITIONS)
     except (TypeError, KeyError, ValueError, AttributeError) as exc:
@@ -200,18 +228,22 @@ def _check_entries(catalog: Catalog, conf: ApiErrorsSettings) -> Iterator[CheckM
     code_types = CODE_TYPES.get(conf.STYLE, (int, str))
     for entry in catalog.entries:
         if isinstance(entry.code, bool) or not isinstance(entry.code, code_types):
-            yield _error(
-                f"Error code {entry.code!r} is a {type(entry.code).__name__}, "
-                f"which the {conf.STYLE!r} style does not send.",
-                "The status style uses integer codes, the success style string codes.",
-                "E007",
-            )
+            yield _wrong_code_type(entry, conf)
         if not isinstance(entry.http_status, int) or not 400 <= entry.http_status <= 599:
             yield _error(
                 f"Error code {entry.code!r} has HTTP status {entry.http_status!r}.",
                 "Error statuses are integers from 400 to 599.",
                 "E008",
             )
+
+
+def _wrong_code_type(entry: CatalogEntry, conf: ApiErrorsSettings) -> CheckMessage:
+    return _error(
+        f"Error code {entry.code!r} is a {type(entry.code).__name__}, "
+        f"which the {conf.STYLE!r} style does not send.",
+        "The status style uses integer codes, the success style string codes.",
+        "E007",
+    )
 
 
 def _check_conditions(catalog: Catalog, conf: ApiErrorsSettings) -> Iterator[CheckMessage]:

@@ -42,14 +42,21 @@ class ApiErrorsSettings:
         self.user = dict(user)
         merged = {**DEFAULTS, **self.user}
         self.STYLE: str = merged["STYLE"]
-        self.CATALOG: Any = merged["CATALOG"] or DEFAULT_CATALOG_FOR_STYLE.get(
-            self.STYLE, "platform"
+        default_catalog = DEFAULT_CATALOG_FOR_STYLE.get(str(self.STYLE), "platform")
+        self.CATALOG: Any = merged["CATALOG"] or default_catalog
+        # Wrong container types fall back to empty ones here; the system checks report them.
+        errors, conditions = merged["ERRORS"], merged["CONDITIONS"]
+        self.ERRORS: list[Any] = list(errors) if isinstance(errors, list | tuple) else []
+        self.CONDITIONS: dict[str, Any] = (
+            dict(conditions) if isinstance(conditions, Mapping) else {}
         )
-        self.ERRORS: list[Any] = list(merged["ERRORS"])
-        self.CONDITIONS: dict[str, Any] = dict(merged["CONDITIONS"])
         prefixes = merged["API_PREFIXES"]
         self.API_PREFIXES: tuple[str, ...] = (
-            (prefixes,) if isinstance(prefixes, str) else tuple(prefixes)
+            (prefixes,)
+            if isinstance(prefixes, str)
+            else tuple(prefixes)
+            if isinstance(prefixes, list | tuple)
+            else ()
         )
         self.CORRELATION_ID_HEADER: str = merged["CORRELATION_ID_HEADER"]
         self.CORRELATION_ID_PATTERN: str = merged["CORRELATION_ID_PATTERN"]

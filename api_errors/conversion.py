@@ -9,8 +9,10 @@ need importing.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from api_errors.catalog import Catalog, CatalogEntry, Code, Condition, Message
@@ -30,6 +32,7 @@ class ResolvedError:
     errors: list[FieldError] | None = None
     headers: dict[str, str] = field(default_factory=dict)
     exception: BaseException | None = None
+    alert: bool = True
 
     @property
     def code(self) -> Code:
@@ -172,7 +175,7 @@ def _api_error(exc: APIError, catalog: Catalog) -> ResolvedError:
     if exc.retry_after is not None:
         headers["Retry-After"] = retry_after_seconds(exc.retry_after)
     if exc.code is None:
-        return for_condition(
+        error = for_condition(
             exc.condition,
             catalog,
             http_status=exc.http_status,
@@ -181,18 +184,21 @@ def _api_error(exc: APIError, catalog: Catalog) -> ResolvedError:
             headers=headers,
             exception=exc,
         )
-    entry = catalog.get(exc.code)
-    if entry is None:
-        # An undeclared code is a server bug, not something to show the client.
-        return _unhandled(exc, catalog)
-    return ResolvedError(
-        entry=entry,
-        http_status=exc.http_status or entry.http_status,
-        message=exc.message or entry.message,
-        errors=exc.errors,
-        headers=headers,
-        exception=exc,
-    )
+    else:
+        entry = catalog.get(exc.code)
+        if entry is None:
+            # An undeclared code is a server bug, not something to show the client.
+            return _unhandled(exc, catalog)
+        error = ResolvedError(
+            entry=entry,
+            http_status=exc.http_status or entry.http_status,
+            message=exc.message or entry.message,
+            errors=exc.errors,
+            headers=headers,
+            exception=exc,
+        )
+    error.alert = exc.alert
+    return error
 
 
 # --- Django ---------------------------------------------------------------------------
@@ -247,12 +253,19 @@ def _drf_headers(exc: Any) -> dict[str, str]:
 def _drf_custom_message(exc: Any, condition: str) -> str | None:
     """A detail the view wrote for clients (``NotFound("No such folder")``), else ``None``.
 
-    Throttled builds its detail from the wait time; the catalog's message reads better.
+    DRF's own wording, including defaults it fills in (``Method "PUT" not allowed.``), and
+    Throttled's wait-time text give way to the catalog's message.
     """
     detail = exc.detail
     if condition == Condition.RATE_LIMITED or not isinstance(detail, str):
         return None
-    return None if detail == str(exc.default_detail) else str(detail)
+    return None if _default_detail_pattern(str(exc.default_detail)).fullmatch(detail) else detail
+
+
+@lru_cache(maxsize=64)
+def _default_detail_pattern(template: str) -> re.Pattern[str]:
+    """``'Method "{method}" not allowed.'`` as a pattern matching any filled-in value."""
+    return re.compile(re.sub(r"\\\{\w+\\\}", ".*", re.escape(template)), re.S)
 
 
 def _drf_api_exception(condition: str | None) -> Converter:

@@ -29,14 +29,21 @@ class APIError(Exception):
         errors: Sequence[Mapping[str, Any]] | None = None,
         headers: Mapping[str, str] | None = None,
         retry_after: int | None = None,
+        alert: bool = True,
     ) -> None:
-        """``message`` is shown to clients as given: never pass internal details."""
-        super().__init__(message)
-        self.message = message
+        """``message`` is shown to clients of 4xx errors as given: never pass internal details.
+
+        ``alert=False`` marks a 5xx the server sends on purpose: it is logged without a
+        traceback and does not send ``got_request_exception`` to error trackers.
+        """
         if code is not None:
             self.code = code
         if http_status is not None:
             self.http_status = http_status
+        # The log shows this when no message is given, rather than "None".
+        super().__init__(message if message is not None else self.code or self.condition)
+        self.message = message
+        self.alert = alert
         self.errors = [dict(item) for item in errors] if errors is not None else None
         self.headers = dict(headers or {})
         self.retry_after = retry_after

@@ -41,10 +41,12 @@ def report_error(
     args = (request.method, request.path, error.http_status, error.code, correlation_id or "-")
     message = "%s %s -> %s error_code=%s correlation_id=%s"
     exception = error.exception
-    if error.is_server_error:
+    if error.is_server_error and error.alert:
         if send_signal and exception is not None:
             got_request_exception.send(sender=None, request=request)
         exc_info = (type(exception), exception, exception.__traceback__) if exception else None
         logger.error(message, *args, exc_info=exc_info, extra=extra)
+    elif error.is_server_error:
+        logger.error(message, *args, extra=extra)
     else:
         logger.log(client_error_level(conf), message, *args, extra=extra)

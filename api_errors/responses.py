@@ -34,7 +34,9 @@ FALLBACK_BODIES = {
 
 
 def to_json(body: object) -> bytes:
-    return json.dumps(body, cls=DjangoJSONEncoder, ensure_ascii=False).encode("utf-8")
+    return json.dumps(
+        body, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":")
+    ).encode("utf-8")
 
 
 def build_error_response(error: ResolvedError, context: RenderContext) -> HttpResponse:
@@ -45,6 +47,8 @@ def build_error_response(error: ResolvedError, context: RenderContext) -> HttpRe
     for name, value in error.headers.items():
         response[name] = value
     response.api_error = error  # type: ignore[attr-defined]
+    # The api_errors record replaces django.request's own line for this response.
+    response._has_been_logged = True  # type: ignore[attr-defined]
     return response
 
 

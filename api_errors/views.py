@@ -32,5 +32,5 @@ def example_error_view(request: HttpRequest, code: str) -> JsonResponse:
     """Answer with exactly the catalog error ``code``, at its default status."""
     for entry in get_catalog().entries:
         if str(entry.code) == code:
-            raise APIError(code=entry.code)
+            raise APIError(code=entry.code, alert=False)
     raise Http404("no such error code")

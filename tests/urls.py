@@ -24,6 +24,12 @@ urlpatterns = [
     path("api/plain/html-error/", views.html_error),
     path("api/plain/json-error/", views.json_error),
     path("api/plain/read-body/", views.read_body),
+    path("api/drf/throttled/", views.DRFThrottledView.as_view()),
+    path("api/drf/session-auth/", views.DRFSessionAuthView.as_view()),
+    path("api/drf/create-then-raise/<str:name>/", views.DRFCreateThenRaiseView.as_view()),
+    path("api/plain/ratelimited/", views.plain_ratelimited),
+    path("api/plain/html-status/<int:status>/", views.html_status),
+    path("api/plain/django-validation/<str:form>/", views.django_validation_form),
     path("pages/raise/<str:name>/", views.plain_raise),
     path("pages/ok/", views.page),
 ]

@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
+from django.contrib.auth.models import User
 from django.core.exceptions import (
+    NON_FIELD_ERRORS,
     BadRequest,
     ObjectDoesNotExist,
     PermissionDenied,
@@ -15,12 +17,14 @@ from django.core.exceptions import (
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.views.decorators.http import require_GET
+from django_ratelimit.decorators import ratelimit
 from django_ratelimit.exceptions import Ratelimited
 from rest_framework import exceptions as drf
 from rest_framework import serializers
-from rest_framework.authentication import BasicAuthentication
+from rest_framework.authentication import BasicAuthentication, SessionAuthentication
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 import api_errors
@@ -202,3 +206,73 @@ def read_body(request):
 
 def page(request):
     return HttpResponse("<p>hello</p>")
+
+
+class AlwaysThrottle(BaseThrottle):
+    """Refuses every request and asks the client to wait 3.2 seconds."""
+
+    def allow_request(self, request, view):
+        return False
+
+    def wait(self):
+        return 3.2
+
+
+class DRFThrottledView(APIView):
+    throttle_classes = [AlwaysThrottle]
+
+    def get(self, request):
+        return Response({"ok": True})
+
+
+@ratelimit(key="ip", rate="0/m")
+def plain_ratelimited(request):
+    return JsonResponse({"ok": True})
+
+
+def html_status(request, status):
+    """A view answering with its own HTML error page, as third-party views often do."""
+    return HttpResponse(f"<h1>{status}</h1>", status=status)
+
+
+class DRFCreateThenRaiseView(APIView):
+    """Writes a row, then fails: under ATOMIC_REQUESTS the row must not survive."""
+
+    def post(self, request, name):
+        User.objects.create(username="rolled-back")
+        _raise(name)
+
+
+DJANGO_VALIDATION_FORMS: dict[str, Callable[[], DjangoValidationError]] = {
+    "dict": lambda: DjangoValidationError(
+        {
+            "name": [
+                DjangoValidationError("Too short: %(n)s", code="short", params={"n": 2}),
+                DjangoValidationError("No digits", code="digits"),
+            ],
+            NON_FIELD_ERRORS: [
+                DjangoValidationError("Pick another %(what)s", params={"what": "pair"})
+            ],
+        }
+    ),
+    "list": lambda: DjangoValidationError(
+        [
+            DjangoValidationError("Limit is %(limit)d", code="limit", params={"limit": 10}),
+            DjangoValidationError("Not valid", code="nope"),
+        ]
+    ),
+}
+
+
+def django_validation_form(request, form):
+    raise DJANGO_VALIDATION_FORMS[form]()
+
+
+class DRFSessionAuthView(APIView):
+    """Session authentication names no challenge, so DRF turns NotAuthenticated into 403."""
+
+    authentication_classes = [SessionAuthentication]
+    permission_classes = [IsAuthenticated]
+
+    def get(self, request):
+        return Response({"ok": True})

@@ -1,0 +1,474 @@
+"""System checks: each misconfiguration has its own id, and none of them raises."""
+
+from __future__ import annotations
+
+import gc
+import math
+import os
+import re
+import subprocess
+import sys
+from collections import defaultdict
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.checks import Error, run_checks
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
+from django.test import override_settings
+
+from api_errors import checks
+from api_errors.catalog import Condition, Preset
+from api_errors.catalogs import platform
+from api_errors.exceptions import APIError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Dotted-path targets for CATALOG.
+PRESET_WITHOUT_RULES = Preset("no-rules", entries=platform.ENTRIES, conditions={})
+PRESET_WITHOUT_FILE_REJECTED = Preset(
+    "almost-platform",
+    entries=platform.ENTRIES,
+    conditions={
+        name: rule for name, rule in platform.CONDITIONS.items() if name != Condition.FILE_REJECTED
+    },
+)
+NOT_A_PRESET = {"name": "looks like one", "entries": ()}
+
+
+def entry(code, http_status=400, message="An error."):
+    return {"code": code, "http_status": http_status, "message": message}
+
+
+def api_messages(messages):
+    return [message for message in messages if (message.id or "").startswith("api_errors.")]
+
+
+def reported_ids(api_errors=None, **other_settings):
+    if api_errors is not None:
+        other_settings["API_ERRORS"] = api_errors
+    with override_settings(**other_settings):
+        return {message.id for message in api_messages(run_checks())}
+
+
+# (expected id, the setting key at fault, API_ERRORS)
+CASES = [
+    pytest.param("E002", "API_ERRORS", {"COLOUR": "red"}, id="E002-unknown-key"),
+    pytest.param("E002", "API_ERRORS", {"style": "status"}, id="E002-lowercase-key"),
+    pytest.param("E003", "STYLE", {"STYLE": "fancy"}, id="E003-unknown-style"),
+    pytest.param("E003", "STYLE", {"STYLE": None}, id="E003-none"),
+    pytest.param("E004", "CATALOG", {"CATALOG": "no.such.module.PRESET"}, id="E004-bad-path"),
+    pytest.param("E004", "CATALOG", {"CATALOG": "nodots"}, id="E004-not-a-path"),
+    pytest.param(
+        "E004", "CATALOG", {"CATALOG": "tests.test_checks.NOT_A_PRESET"}, id="E004-not-a-preset"
+    ),
+    pytest.param("E004", "CATALOG", {"CATALOG": 5}, id="E004-not-a-string"),
+    pytest.param("E005", "ERRORS", {"ERRORS": ["not an entry"]}, id="E005-string"),
+    pytest.param("E005", "ERRORS", {"ERRORS": [{"code": 4242}]}, id="E005-missing-keys"),
+    pytest.param(
+        "E005", "ERRORS", {"ERRORS": [{**entry(4242), "colour": "red"}]}, id="E005-unknown-key"
+    ),
+    pytest.param("E005", "ERRORS", {"ERRORS": [(4242, 400, "msg")]}, id="E005-tuple"),
+    pytest.param("E005", "ERRORS", {"ERRORS": 5}, id="E005-errors-not-a-list"),
+    pytest.param("E006", "ERRORS", {"ERRORS": [entry(68300004)]}, id="E006-preset-code"),
+    pytest.param("E006", "ERRORS", {"ERRORS": [entry(4242), entry(4242)]}, id="E006-twice"),
+    pytest.param("E007", "ERRORS", {"ERRORS": [entry("MY_CODE")]}, id="E007-str-in-status"),
+    pytest.param(
+        "E007", "ERRORS", {"STYLE": "success", "ERRORS": [entry(4242)]}, id="E007-int-in-success"
+    ),
+    pytest.param(
+        "E007", "ERRORS", {"STYLE": "problem", "ERRORS": [entry(True)]}, id="E007-bool-in-problem"
+    ),
+    pytest.param("E007", "ERRORS", {"ERRORS": [entry(4.5)]}, id="E007-float"),
+    pytest.param("E007", "ERRORS", {"ERRORS": [entry(["x"])]}, id="E007-unhashable-list"),
+    pytest.param("E008", "ERRORS", {"ERRORS": [entry(4242, 200)]}, id="E008-200"),
+    pytest.param("E008", "ERRORS", {"ERRORS": [entry(4242, 600)]}, id="E008-600"),
+    pytest.param("E008", "ERRORS", {"ERRORS": [entry(4242, "400")]}, id="E008-str"),
+    pytest.param(
+        "E009", "CONDITIONS", {"CONDITIONS": {"no_such_condition": 68300004}}, id="E009-name"
+    ),
+    pytest.param("E009", "CONDITIONS", {"CONDITIONS": {"not_found": 12345}}, id="E009-code"),
+    pytest.param(
+        "E009",
+        "CONDITIONS",
+        {"CONDITIONS": {"not_found": {"code": 12345, "http_status": 404}}},
+        id="E009-code-in-dict",
+    ),
+    pytest.param(
+        "E009",
+        "CONDITIONS",
+        {"CONDITIONS": {"not_found": {"http_status": 404}}},
+        id="E009-dict-without-code",
+    ),
+    pytest.param("E009", "CONDITIONS", {"CONDITIONS": ["not_found"]}, id="E009-not-a-dict"),
+    pytest.param(
+        "E010",
+        "CATALOG",
+        {"CATALOG": "tests.test_checks.PRESET_WITHOUT_FILE_REJECTED"},
+        id="E010-one-missing",
+    ),
+    pytest.param("E011", "API_PREFIXES", {"API_PREFIXES": []}, id="E011-empty"),
+    pytest.param("E011", "API_PREFIXES", {"API_PREFIXES": "api/"}, id="E011-str-no-slash"),
+    pytest.param("E011", "API_PREFIXES", {"API_PREFIXES": ["/api/", "v2/"]}, id="E011-one-bad"),
+    pytest.param("E011", "API_PREFIXES", {"API_PREFIXES": [5]}, id="E011-int-item"),
+    pytest.param("E011", "API_PREFIXES", {"API_PREFIXES": None}, id="E011-none"),
+    pytest.param("E011", "API_PREFIXES", {"API_PREFIXES": 5}, id="E011-int"),
+    pytest.param(
+        "E012", "CORRELATION_ID_HEADER", {"CORRELATION_ID_HEADER": "X Id"}, id="E012-space"
+    ),
+    pytest.param("E012", "CORRELATION_ID_HEADER", {"CORRELATION_ID_HEADER": ""}, id="E012-empty"),
+    pytest.param(
+        "E012",
+        "CORRELATION_ID_HEADER",
+        {"CORRELATION_ID_HEADER": "X-Id\r\nX-Evil"},
+        id="E012-crlf",
+    ),
+    pytest.param("E012", "CORRELATION_ID_HEADER", {"CORRELATION_ID_HEADER": None}, id="E012-none"),
+    pytest.param(
+        "E013", "CORRELATION_ID_PATTERN", {"CORRELATION_ID_PATTERN": "["}, id="E013-invalid"
+    ),
+    pytest.param(
+        "E013", "CORRELATION_ID_PATTERN", {"CORRELATION_ID_PATTERN": 5}, id="E013-not-a-string"
+    ),
+    pytest.param(
+        "E014", "CLIENT_ERROR_LOG_LEVEL", {"CLIENT_ERROR_LOG_LEVEL": "LOUD"}, id="E014-name"
+    ),
+    pytest.param(
+        "E014", "CLIENT_ERROR_LOG_LEVEL", {"CLIENT_ERROR_LOG_LEVEL": None}, id="E014-none"
+    ),
+    pytest.param("E015", "DEFAULT_RETRY_AFTER", {"DEFAULT_RETRY_AFTER": 0}, id="E015-zero"),
+    pytest.param("E015", "DEFAULT_RETRY_AFTER", {"DEFAULT_RETRY_AFTER": -1}, id="E015-negative"),
+    pytest.param("E015", "DEFAULT_RETRY_AFTER", {"DEFAULT_RETRY_AFTER": True}, id="E015-bool"),
+    pytest.param("E015", "DEFAULT_RETRY_AFTER", {"DEFAULT_RETRY_AFTER": "x"}, id="E015-str"),
+    pytest.param("E015", "DEFAULT_RETRY_AFTER", {"DEFAULT_RETRY_AFTER": math.nan}, id="E015-nan"),
+    pytest.param("E015", "DEFAULT_RETRY_AFTER", {"DEFAULT_RETRY_AFTER": math.inf}, id="E015-inf"),
+    pytest.param(
+        "E016", "PROBLEM_TYPE_URI", {"PROBLEM_TYPE_URI": "{nope}"}, id="E016-unknown-field"
+    ),
+    pytest.param(
+        "E016", "PROBLEM_TYPE_URI", {"PROBLEM_TYPE_URI": "https://x/{0}"}, id="E016-positional"
+    ),
+    pytest.param("E016", "PROBLEM_TYPE_URI", {"PROBLEM_TYPE_URI": "{code"}, id="E016-unclosed"),
+    pytest.param("E016", "PROBLEM_TYPE_URI", {"PROBLEM_TYPE_URI": 5}, id="E016-not-a-string"),
+    pytest.param(
+        "E017", "PIPELINE", {"PIPELINE": "api_errors.conf.ApiErrorsSettings"}, id="E017-not-sub"
+    ),
+    pytest.param("E017", "PIPELINE", {"PIPELINE": "no.such.Pipeline"}, id="E017-bad-path"),
+    pytest.param("E017", "PIPELINE", {"PIPELINE": None}, id="E017-none"),
+    pytest.param(
+        "E019", "TRUST_CORRELATION_ID", {"TRUST_CORRELATION_ID": "yes"}, id="E019-trust-str"
+    ),
+    pytest.param("E019", "TRUST_CORRELATION_ID", {"TRUST_CORRELATION_ID": 1}, id="E019-trust-int"),
+    pytest.param(
+        "E019",
+        "TRUST_CORRELATION_ID",
+        {"TRUST_CORRELATION_ID": None},
+        id="E019-trust-none",
+    ),
+]
+
+
+@pytest.mark.parametrize(("expected", "key", "api_errors"), CASES)
+def test_misconfiguration_is_reported_with_its_id(expected, key, api_errors):
+    with override_settings(API_ERRORS=api_errors):
+        messages = api_messages(run_checks())
+    assert {message.id for message in messages} == {f"api_errors.{expected}"}
+    assert all(isinstance(message, Error) for message in messages)
+
+
+@pytest.mark.parametrize(("expected", "key", "api_errors"), CASES)
+def test_check_command_fails_on_each_misconfiguration(expected, key, api_errors):
+    with (
+        override_settings(API_ERRORS=api_errors),
+        pytest.raises(SystemCheckError, match=rf"api_errors\.{expected}"),
+    ):
+        call_command("check", stdout=StringIO(), stderr=StringIO())
+
+
+@pytest.mark.parametrize(("expected", "key", "api_errors"), CASES)
+def test_every_message_has_a_hint(expected, key, api_errors):
+    with override_settings(API_ERRORS=api_errors):
+        messages = api_messages(run_checks())
+    assert messages
+    assert all(message.hint for message in messages)
+
+
+@pytest.mark.parametrize("key", checks.BOOLEAN_KEYS)
+@pytest.mark.parametrize("value", ["no", 0, None])
+def test_every_boolean_key_must_be_a_bool(key, value):
+    assert reported_ids({key: value}) == {"api_errors.E019"}
+    assert reported_ids({key: False}) == set()
+
+
+@pytest.mark.parametrize("value", [["not", "a", "dict"], "broken", 5])
+def test_api_errors_must_be_a_dict(value):
+    assert reported_ids(value) == {"api_errors.E001"}
+    with (
+        override_settings(API_ERRORS=value),
+        pytest.raises(SystemCheckError, match=r"api_errors\.E001"),
+    ):
+        call_command("check", stdout=StringIO(), stderr=StringIO())
+
+
+def test_preset_without_rules_reports_every_condition():
+    with override_settings(API_ERRORS={"CATALOG": "tests.test_checks.PRESET_WITHOUT_RULES"}):
+        messages = api_messages(run_checks())
+    assert {message.id for message in messages} == {"api_errors.E010"}
+    assert len(messages) == len(Condition.ALL)
+    for name in Condition.ALL:
+        assert sum(repr(name) in message.msg for message in messages) == 1
+
+
+def test_missing_condition_is_named():
+    with override_settings(
+        API_ERRORS={"CATALOG": "tests.test_checks.PRESET_WITHOUT_FILE_REJECTED"}
+    ):
+        [message] = api_messages(run_checks())
+    assert repr(Condition.FILE_REJECTED) in message.msg
+
+
+def test_missing_condition_can_be_supplied_by_settings():
+    assert (
+        reported_ids(
+            {
+                "CATALOG": "tests.test_checks.PRESET_WITHOUT_FILE_REJECTED",
+                "CONDITIONS": {Condition.FILE_REJECTED: platform.FILE_NOT_COMPLIANT},
+            }
+        )
+        == set()
+    )
+
+
+def test_several_mistakes_are_all_reported():
+    ids = reported_ids(
+        {
+            "STYLE": "fancy",
+            "CORRELATION_ID_PATTERN": "[",
+            "DEFAULT_RETRY_AFTER": 0,
+            "ERRORS": [entry(68300004), entry(4242, 200)],
+        }
+    )
+    assert ids == {
+        "api_errors.E003",
+        "api_errors.E013",
+        "api_errors.E015",
+        "api_errors.E006",
+        "api_errors.E008",
+    }
+
+
+def test_valid_custom_settings_pass():
+    ids = reported_ids(
+        {
+            "STYLE": "success",
+            "ERRORS": [entry("MY_CODE", 418, "I am a teapot.")],
+            "CONDITIONS": {Condition.CONFLICT: {"code": "MY_CODE", "http_status": 409}},
+            "API_PREFIXES": ["/api/", "/v2/"],
+            "CORRELATION_ID_HEADER": "X-Request-ID",
+            "CORRELATION_ID_PATTERN": r"req-[0-9]{4}",
+            "TRUST_CORRELATION_ID": False,
+            "CLIENT_ERROR_LOG_LEVEL": 15,
+            "DEFAULT_RETRY_AFTER": 2.5,
+            "PROBLEM_TYPE_URI": "https://example.com/errors/#{code}",
+            "PIPELINE": "api_errors.pipeline.ErrorPipeline",
+        }
+    )
+    assert ids == set()
+
+
+# --- E018: exception classes declaring a code ---------------------------------------
+
+
+def _subclass_with_code(code):
+    class DeclaresACode(APIError):
+        pass
+
+    DeclaresACode.code = code
+    return DeclaresACode
+
+
+def _forget_subclass():
+    gc.collect()
+    return [cls for cls in APIError.__subclasses__() if cls.__name__ == "DeclaresACode"]
+
+
+def test_exception_with_an_undeclared_code_is_reported():
+    cls = _subclass_with_code(99999999)
+    try:
+        with override_settings(API_ERRORS={}):
+            messages = api_messages(run_checks())
+    finally:
+        del cls
+        leftovers = _forget_subclass()
+    assert leftovers == []
+    assert {message.id for message in messages} == {"api_errors.E018"}
+    [message] = messages
+    assert "DeclaresACode" in message.msg
+    assert "99999999" in message.msg
+
+
+def test_exception_with_a_declared_code_passes():
+    cls = _subclass_with_code(4242)
+    try:
+        declared = reported_ids({"ERRORS": [entry(4242)]})
+        undeclared = reported_ids({})
+    finally:
+        del cls
+        leftovers = _forget_subclass()
+    assert leftovers == []
+    assert declared == set()
+    assert undeclared == {"api_errors.E018"}
+
+
+def test_nested_subclasses_are_checked():
+    class Middle(APIError):
+        pass
+
+    class Leaf(Middle):
+        code = 77777777
+
+    try:
+        ids = reported_ids({})
+    finally:
+        del Middle, Leaf
+        gc.collect()
+    assert [c for c in APIError.__subclasses__() if c.__name__ == "Middle"] == []
+    assert ids == {"api_errors.E018"}
+
+
+# --- installation warnings ----------------------------------------------------------
+
+
+def test_missing_middleware_warns():
+    middleware = [m for m in settings.MIDDLEWARE if m != checks.MIDDLEWARE_PATH]
+    with override_settings(MIDDLEWARE=middleware):
+        messages = api_messages(run_checks())
+        stderr = StringIO()
+        call_command("check", stdout=StringIO(), stderr=stderr)
+    assert [message.id for message in messages] == ["api_errors.W001"]
+    assert not messages[0].is_serious()
+    assert "api_errors.W001" in stderr.getvalue()
+
+
+@pytest.mark.parametrize(
+    "rest_framework",
+    [
+        {},
+        {"EXCEPTION_HANDLER": "rest_framework.views.exception_handler"},
+    ],
+)
+def test_drf_handler_not_set_warns(rest_framework):
+    with override_settings(REST_FRAMEWORK=rest_framework):
+        messages = api_messages(run_checks())
+        stderr = StringIO()
+        call_command("check", stdout=StringIO(), stderr=stderr)
+    assert [message.id for message in messages] == ["api_errors.W002"]
+    assert "api_errors.W002" in stderr.getvalue()
+
+
+def test_default_test_settings_are_clean():
+    assert api_messages(run_checks()) == []
+    stdout = StringIO()
+    call_command("check", stdout=stdout, stderr=StringIO())
+    assert "System check identified no issues" in stdout.getvalue()
+
+
+# --- ids ------------------------------------------------------------------------------
+
+
+def test_check_ids_are_unique_and_each_one_is_exercised():
+    source = Path(checks.__file__).read_text()
+    defined = set(re.findall(r"\"(?:api_errors\.)?([EW]\d{3})\"", source))
+    exercised = {case.values[0] for case in CASES} | {"E001", "E010", "E018", "W001", "W002"}
+    assert defined == exercised
+
+    # One id, one kind of problem: every case sharing an id is about the same setting.
+    keys_by_id = defaultdict(set)
+    for case in CASES:
+        expected, key, _ = case.values
+        keys_by_id[expected].add(key)
+    assert {id_: keys for id_, keys in keys_by_id.items() if len(keys) > 1} == {}
+
+    # No id is registered under two spellings or reused by the warnings.
+    registered = re.findall(r"id=\"api_errors\.(W\d{3})\"", source)
+    assert len(registered) == len(set(registered))
+
+
+# --- lazy settings and no raising at start-up ----------------------------------------
+
+
+def test_settings_are_read_per_request(client):
+    before = client.get("/api/plain/raise/runtime/")
+    with override_settings(API_ERRORS={"STYLE": "success"}):
+        during = client.get("/api/plain/raise/runtime/")
+    after = client.get("/api/plain/raise/runtime/")
+
+    assert before.json() == {
+        "status": False,
+        "error_code": 68300008,
+        "error_message": "Service error, please try again later!",
+    }
+    assert during.json() == {
+        "success": False,
+        "message": "Unexpected server-side error",
+        "error_code": "INTERNAL_ERROR",
+    }
+    assert after.json() == before.json()
+
+
+BAD_SETTINGS = {
+    "not_a_dict": ('API_ERRORS = "broken"', {"api_errors.E001"}),
+    "many_mistakes": (
+        'API_ERRORS = {"STYLE": "fancy", "CATALOG": "no.such.module.PRESET", '
+        '"CORRELATION_ID_PATTERN": "[", "PIPELINE": "no.such.Pipeline"}',
+        {"api_errors.E003", "api_errors.E004", "api_errors.E013", "api_errors.E017"},
+    ),
+}
+
+SETUP_SCRIPT = """
+import django
+django.setup()
+from django.core.asgi import get_asgi_application
+from django.core.wsgi import get_wsgi_application
+get_wsgi_application()
+get_asgi_application()
+print("set up")
+"""
+
+
+@pytest.mark.parametrize("name", sorted(BAD_SETTINGS))
+def test_bad_settings_never_raise_at_start_up_and_check_reports_them(tmp_path, name):
+    assignment, expected = BAD_SETTINGS[name]
+    (tmp_path / f"bad_{name}.py").write_text(
+        f"from tests.settings import *  # noqa\n{assignment}\n"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": f"bad_{name}",
+        "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT)]),
+    }
+
+    setup = subprocess.run(
+        [sys.executable, "-c", SETUP_SCRIPT],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert setup.returncode == 0, setup.stderr
+    assert setup.stdout.strip() == "set up"
+
+    check = subprocess.run(
+        [sys.executable, "-m", "django", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert check.returncode == 1
+    assert "SystemCheckError" in check.stderr
+    assert set(re.findall(r"api_errors\.[EW]\d{3}", check.stderr)) == expected
