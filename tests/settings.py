@@ -13,6 +13,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "api_errors",
     "tests",
+    "example_project.drive",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""The example's drive: API keys, folders and files, connector imports and search."""

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class DriveConfig(AppConfig):
+    name = "example_project.drive"
+    label = "drive"
+    verbose_name = "Example drive"
+    default_auto_field = "django.db.models.BigAutoField"

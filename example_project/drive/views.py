@@ -1,0 +1,133 @@
+"""The drive API. Views raise api_errors' typed exceptions; the catalog picks code and status."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, cast
+
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from rest_framework import generics, status
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
+from rest_framework.views import APIView
+
+import api_errors
+from api_errors.renderers import EnvelopeJSONRenderer
+from example_project.drive.authentication import ApiKeyAuthentication
+from example_project.drive.exceptions import SearchFailed
+from example_project.drive.models import ApiKey, DriveItem
+from example_project.drive.search import search_upstream
+from example_project.drive.serializers import (
+    DriveItemSerializer,
+    FolderQuerySerializer,
+    ImportSerializer,
+    SearchQuerySerializer,
+)
+
+logger = logging.getLogger(__name__)
+
+# Seconds a client should wait before asking again for a file that is still processing.
+PROCESSING_RETRY_AFTER = 5
+
+
+class DriveAPI(APIView):
+    """What every endpoint here takes and answers: a Bearer API key, JSON in, enveloped JSON out.
+
+    Named on the views rather than left to ``REST_FRAMEWORK`` defaults, which DRF reads once
+    at import, so the views behave the same in any project (the test suite runs them too).
+    """
+
+    authentication_classes = [ApiKeyAuthentication]
+    permission_classes = [IsAuthenticated]
+    parser_classes = [JSONParser]
+    renderer_classes = [EnvelopeJSONRenderer]
+
+
+class DriveItemListView(DriveAPI, generics.ListCreateAPIView[DriveItem]):
+    """``GET``: the root's items, or a folder's with ``?parent=<id>``. ``POST``: a new item."""
+
+    serializer_class = DriveItemSerializer
+
+    def get_queryset(self) -> QuerySet[DriveItem]:
+        query = FolderQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        parent_id = query.validated_data.get("parent")
+        if parent_id is None:
+            return DriveItem.objects.filter(parent=None)
+        folder = get_object_or_404(DriveItem, pk=parent_id, kind=DriveItem.Kind.FOLDER)
+        return folder.children.all()
+
+    def perform_create(self, serializer: BaseSerializer[DriveItem]) -> None:
+        parent = serializer.validated_data.get("parent")
+        name = serializer.validated_data["name"]
+        conflict = api_errors.Conflict(
+            _("An item named '%(name)s' already exists in this folder.") % {"name": name}
+        )
+        if DriveItem.objects.filter(parent=parent, name=name).exists():
+            raise conflict
+        try:
+            with transaction.atomic():
+                serializer.save()
+        except IntegrityError as exc:  # a concurrent request took the name first
+            raise conflict from exc
+
+
+class DriveItemDetailView(DriveAPI, generics.RetrieveAPIView[DriveItem]):
+    queryset = DriveItem.objects.all()
+    serializer_class = DriveItemSerializer
+
+
+class DriveItemDownloadView(DriveAPI):
+    """The file's content; folders cannot be downloaded and processing files not yet."""
+
+    def get(self, request: Request, pk: int) -> HttpResponse:
+        item = get_object_or_404(DriveItem, pk=pk)
+        if item.is_folder:
+            raise api_errors.DownloadNotSupported(_("Folders cannot be downloaded."))
+        if item.state != DriveItem.State.READY:
+            raise api_errors.StateNotReady(
+                _("The file is still processing; try again later."),
+                retry_after=PROCESSING_RETRY_AFTER,
+            )
+        response = HttpResponse(item.content, content_type="text/plain; charset=utf-8")
+        response["Content-Disposition"] = content_disposition_header(True, item.name)
+        return response
+
+
+class ImportView(DriveAPI):
+    """Start an import from a third-party connector the caller has linked."""
+
+    def post(self, request: Request) -> Response:
+        serializer = ImportSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        connector = serializer.validated_data["connector"]
+        api_key = cast(ApiKey, request.user)
+        if not api_key.has_connector(connector):
+            raise api_errors.ConnectorNotLinked(
+                _("The %(connector)s connector is not linked to this API key.")
+                % {"connector": connector}
+            )
+        logger.info("import from %s queued for %s", connector, api_key)
+        return Response({"connector": connector, "state": "queued"}, status.HTTP_202_ACCEPTED)
+
+
+class SearchView(DriveAPI):
+    """``GET /api/search/?q=...``: drive items by name, from the upstream search service."""
+
+    def get(self, request: Request) -> Response:
+        query = SearchQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        try:
+            results: list[dict[str, Any]] = search_upstream(query.validated_data["q"])
+        except (ConnectionError, TimeoutError) as exc:
+            # The cause is logged with the traceback; the client only reads the catalog message.
+            raise SearchFailed() from exc
+        return Response({"query": query.validated_data["q"], "results": results})
