@@ -1,0 +1,72 @@
+"""The README's reference tables are checked against the code, so they cannot drift."""
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from api_errors import checks
+from api_errors.catalog import Condition, load_preset
+from api_errors.conf import DEFAULTS
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+
+
+def table(marker):
+    """Rows of the table between ``<!-- marker -->`` and ``<!-- /marker -->``, header dropped."""
+    match = re.search(rf"<!-- {marker} -->\n(.*?)<!-- /{marker} -->", README, re.S)
+    assert match, f"README has no {marker} table"
+    lines = [line for line in match.group(1).splitlines() if line.startswith("|")]
+    return [[cell.strip() for cell in line.strip("|").split("|")] for line in lines[2:]]
+
+
+def unquote(cell):
+    return cell.strip("`")
+
+
+@pytest.mark.parametrize("preset_name", ["platform", "drive"])
+def test_catalog_tables_match_presets(preset_name):
+    preset = load_preset(preset_name)
+    expected = [
+        [
+            str(entry.code),
+            str(entry.http_status),
+            str(entry.message),
+            entry.category,
+            "yes" if entry.retryable else "no",
+        ]
+        for entry in preset.entries
+    ]
+    assert table(f"catalog-{preset_name}") == expected
+
+
+def test_conditions_table_matches_presets():
+    platform, drive = load_preset("platform"), load_preset("drive")
+
+    def cell(preset, condition):
+        rule = preset.conditions[condition]
+        entry = next(e for e in preset.entries if e.code == rule.code)
+        return f"{rule.code} ({rule.http_status or entry.http_status})"
+
+    rows = table("conditions-table")
+    assert [unquote(row[0]) for row in rows] == list(Condition.ALL)
+    for row in rows:
+        condition = unquote(row[0])
+        assert row[2] == cell(platform, condition), condition
+        assert row[3] == cell(drive, condition), condition
+
+
+def test_settings_table_lists_every_key_with_its_default():
+    rows = table("settings-table")
+    assert [unquote(row[0]) for row in rows] == list(DEFAULTS)
+    for row in rows:
+        assert ast.literal_eval(unquote(row[1])) == DEFAULTS[unquote(row[0])], row[0]
+
+
+def test_checks_table_lists_every_check_id():
+    source = Path(checks.__file__).read_text(encoding="utf-8")
+    in_code = {f"api_errors.{code}" for code in re.findall(r'"([EW]0\d\d)"', source)}
+    in_code |= set(re.findall(r'"(api_errors\.[EW]0\d\d)"', source))
+    in_readme = {unquote(row[0]) for row in table("checks-table")}
+    assert in_readme == in_code
