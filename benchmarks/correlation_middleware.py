@@ -5,7 +5,7 @@ interleaved in shuffled rounds so machine noise hits them alike; the report give
 variant's median time per request, its ratio to the bare stack and the added microseconds.
 django-guid is measured too when installed (``pip install -e '.[bench]'``).
 
-    python benchmarks/correlation_middleware.py [--requests 4000] [--rounds 15]
+    python benchmarks/correlation_middleware.py [--requests 300] [--rounds 150]
 """
 
 from __future__ import annotations
@@ -107,8 +107,8 @@ def environ(extra: dict[str, Any]) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=4000)
-    parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--requests", type=int, default=300, help="requests per batch")
+    parser.add_argument("--rounds", type=int, default=150, help="shuffled rounds of batches")
     args = parser.parse_args()
     configure()
 
