@@ -3,8 +3,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
+# Where make serve's workers share their rate-limit and quota counters.
+REDIS_URL ?= redis://127.0.0.1:6379/0
+WORKERS ?= 4
 
-.PHONY: install run test lint typecheck pytest bench clean
+.PHONY: install run serve test lint typecheck pytest bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,6 +21,14 @@ run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# Production-like: gunicorn's worker processes, counting limits together in Redis.
+serve: export REDIS_URL := $(REDIS_URL)
+serve: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/gunicorn example_project.wsgi --workers $(WORKERS) --bind 127.0.0.1:$(PORT) \
+		--access-logfile -
 
 pytest: install
 	$(BIN)/python -m pytest --cov --cov-report=term-missing
@@ -33,6 +44,7 @@ test: pytest lint typecheck
 
 bench: install
 	$(BIN)/python benchmarks/correlation_middleware.py
+	$(BIN)/python benchmarks/rate_limit.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov *.egg-info

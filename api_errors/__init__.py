@@ -5,6 +5,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from api_errors.correlation import get_correlation_id
+from api_errors.declarations import raises
 from api_errors.exceptions import (
     AccessDenied,
     APIError,
@@ -54,4 +55,5 @@ __all__ = [
     "UpstreamFailure",
     "__version__",
     "get_correlation_id",
+    "raises",
 ]

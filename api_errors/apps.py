@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 
 
 class ApiErrorsConfig(AppConfig):
@@ -9,3 +9,17 @@ class ApiErrorsConfig(AppConfig):
 
     def ready(self) -> None:
         from api_errors import checks  # noqa: F401  (registers the system checks)
+
+        trust_django_redis_cache()
+
+
+def trust_django_redis_cache() -> None:
+    """django-ratelimit's check warns (W001) about Django's own RedisCache, whose increments
+    are atomic; list it among the backends that check supports so no false warning shows."""
+    if not apps.is_installed("django_ratelimit"):
+        return  # its checks only run when it is an installed app
+    from django_ratelimit import checks as ratelimit_checks
+
+    backend = "django.core.cache.backends.redis.RedisCache"
+    if backend not in ratelimit_checks.SUPPORTED_CACHE_BACKENDS:
+        ratelimit_checks.SUPPORTED_CACHE_BACKENDS.append(backend)

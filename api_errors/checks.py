@@ -14,7 +14,14 @@ from django.core.checks import CheckMessage, Error, Warning, register
 from django.utils.module_loading import import_string
 
 from api_errors.catalog import Catalog, CatalogEntry, Condition, build_catalog, load_preset
-from api_errors.conf import DEFAULTS, SETTING_NAME, STYLES, ApiErrorsSettings, compiled_pattern
+from api_errors.conf import (
+    DEFAULTS,
+    SETTING_NAME,
+    STYLES,
+    ApiErrorsSettings,
+    compiled_pattern,
+    get_settings,
+)
 
 MIDDLEWARE_PATH = "api_errors.middleware.ApiErrorsMiddleware"
 HANDLER_PATH = "api_errors.handlers.exception_handler"
@@ -24,7 +31,16 @@ BOOLEAN_KEYS = (
     "EXPOSE_CORRELATION_HEADER",
     "CORRELATION_ID_IN_BODY",
     "EXPOSE_SERVER_ERROR_DETAILS",
+    "RATE_LIMIT_HEADERS",
+    "RATE_LIMIT_HEADERS_ON_SUCCESS",
 )
+# Caches whose counts are per process or not atomic: limits would admit too much.
+UNSHARED_CACHES = {
+    "django.core.cache.backends.locmem.LocMemCache": "keeps counts per process",
+    "django.core.cache.backends.dummy.DummyCache": "keeps no counts",
+    "django.core.cache.backends.filebased.FileBasedCache": "has no atomic increment",
+    "django.core.cache.backends.db.DatabaseCache": "has no atomic increment",
+}
 CODE_TYPES: dict[str, tuple[type, ...]] = {
     "status": (int,),
     "success": (str,),
@@ -125,6 +141,7 @@ def _check_other_values(conf: ApiErrorsSettings) -> Iterator[CheckMessage]:
             "E016",
         )
     yield from _check_pipeline(conf)
+    yield from _check_limits(conf)
     for key in BOOLEAN_KEYS:
         if not isinstance(conf.user.get(key, False), bool):
             yield _error(
@@ -154,6 +171,31 @@ def _check_pipeline(conf: ApiErrorsSettings) -> Iterator[CheckMessage]:
             f"{SETTING_NAME}['PIPELINE'] {pipeline!r} is not an ErrorPipeline subclass.",
             "Name a subclass of api_errors.pipeline.ErrorPipeline by dotted path.",
             "E017",
+        )
+
+
+def _check_limits(conf: ApiErrorsSettings) -> Iterator[CheckMessage]:
+    from api_errors.limits.balance import BalanceHook
+
+    fail_open = conf.user.get("LIMITS_FAIL_OPEN")
+    if fail_open is not None and not isinstance(fail_open, bool):
+        yield _error(
+            f"{SETTING_NAME}['LIMITS_FAIL_OPEN'] must be None, True or False.",
+            "None follows django-ratelimit's RATELIMIT_FAIL_OPEN.",
+            "E021",
+        )
+    hook = conf.BALANCE_HOOK
+    if hook is None:
+        return
+    try:
+        hook_class = import_string(hook) if isinstance(hook, str) else hook
+    except ImportError:
+        hook_class = None
+    if not (isinstance(hook_class, type) and issubclass(hook_class, BalanceHook)):
+        yield _error(
+            f"{SETTING_NAME}['BALANCE_HOOK'] {hook!r} is not a BalanceHook subclass.",
+            "Name a subclass of api_errors.limits.BalanceHook (or ModelBalance) by dotted path.",
+            "E020",
         )
 
 
@@ -285,6 +327,46 @@ def _check_exception_codes(catalog: Catalog) -> Iterator[CheckMessage]:
                 "Declare the code in API_ERRORS['ERRORS'] or fix the class.",
                 "E018",
             )
+
+
+@register()
+def check_limits(
+    *, app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
+    """Limits count in the cache: one that is not shared and atomic lets every process admit
+    the full limit. Charges need a hook to charge through."""
+    from api_errors.limits.inventory import default_throttles_limit, url_inventory
+
+    inventory = url_inventory()
+    messages: list[CheckMessage] = []
+    if inventory.limited_views or default_throttles_limit():
+        messages += _check_limits_cache()
+    if inventory.charging_views and get_settings().BALANCE_HOOK is None:
+        messages.append(
+            Error(
+                f"charge_balance is used ({', '.join(inventory.charging_views[:3])}) "
+                f"but {SETTING_NAME}['BALANCE_HOOK'] is not set.",
+                hint="Name the BalanceHook subclass that charges your clients.",
+                id="api_errors.E022",
+            )
+        )
+    return messages
+
+
+def _check_limits_cache() -> list[CheckMessage]:
+    alias = getattr(settings, "RATELIMIT_USE_CACHE", "default")
+    backend = getattr(settings, "CACHES", {}).get(alias, {}).get("BACKEND", "")
+    reason = UNSHARED_CACHES.get(backend)
+    if reason is None:
+        return []
+    return [
+        Warning(
+            f"Rate limits and quotas count in cache {alias!r} ({backend}), which {reason}.",
+            hint="Use a shared cache with atomic increments, such as Django's RedisCache, "
+            "when more than one process serves requests.",
+            id="api_errors.W003",
+        )
+    ]
 
 
 @register()

@@ -29,6 +29,10 @@ DEFAULTS: dict[str, Any] = {
     "DEFAULT_RETRY_AFTER": 30,
     "PROBLEM_TYPE_URI": None,
     "PIPELINE": "api_errors.pipeline.ErrorPipeline",
+    "RATE_LIMIT_HEADERS": True,
+    "RATE_LIMIT_HEADERS_ON_SUCCESS": False,
+    "LIMITS_FAIL_OPEN": None,
+    "BALANCE_HOOK": None,
 }
 
 STYLES = ("status", "success", "problem")
@@ -68,6 +72,10 @@ class ApiErrorsSettings:
         self.DEFAULT_RETRY_AFTER: Any = merged["DEFAULT_RETRY_AFTER"]
         self.PROBLEM_TYPE_URI: str | None = merged["PROBLEM_TYPE_URI"]
         self.PIPELINE: Any = merged["PIPELINE"]
+        self.RATE_LIMIT_HEADERS: bool = bool(merged["RATE_LIMIT_HEADERS"])
+        self.RATE_LIMIT_HEADERS_ON_SUCCESS: bool = bool(merged["RATE_LIMIT_HEADERS_ON_SUCCESS"])
+        self.LIMITS_FAIL_OPEN: bool | None = merged["LIMITS_FAIL_OPEN"]
+        self.BALANCE_HOOK: Any = merged["BALANCE_HOOK"]
         # The WSGI META key of the correlation header, computed once.
         self.correlation_meta_key = "HTTP_" + str(self.CORRELATION_ID_HEADER).upper().replace(
             "-", "_"

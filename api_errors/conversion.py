@@ -212,6 +212,10 @@ for _path, _condition in {
     "django.core.exceptions.RequestDataTooBig": Condition.REQUEST_TOO_LARGE,
     "django.http.multipartparser.MultiPartParserError": Condition.MALFORMED_REQUEST,
     "django_ratelimit.exceptions.Ratelimited": Condition.RATE_LIMITED,
+    # A cache outage (e.g. under plain @ratelimit) is the service being unavailable.
+    "redis.exceptions.ConnectionError": Condition.SERVICE_UNAVAILABLE,
+    "redis.exceptions.TimeoutError": Condition.SERVICE_UNAVAILABLE,
+    "django_redis.exceptions.ConnectionInterrupted": Condition.SERVICE_UNAVAILABLE,
 }.items():
     register(_path)(_condition_converter(_condition))
 

@@ -12,6 +12,7 @@ from django.http.response import HttpResponseBase
 
 from api_errors.conf import ApiErrorsSettings, get_settings
 from api_errors.correlation import correlation_id_for, reset_correlation_id, set_correlation_id
+from api_errors.limits.headers import STATE_HEADER, USAGE_ATTRIBUTE, rate_limit_headers
 from api_errors.pipeline import respond_to_error_status, respond_to_exception
 
 EXPOSE_HEADERS = "Access-Control-Expose-Headers"
@@ -81,11 +82,21 @@ class ApiErrorsMiddleware:
             and not _is_json(response)
         ):
             response = respond_to_error_status(response.status_code, request, response.headers)
+        if conf.RATE_LIMIT_HEADERS_ON_SUCCESS and conf.RATE_LIMIT_HEADERS:
+            self.add_rate_limit_headers(request, response)
         header = conf.CORRELATION_ID_HEADER
         response[header] = correlation_id
         if conf.EXPOSE_CORRELATION_HEADER:
             self.expose(response, header)
         return response
+
+    @staticmethod
+    def add_rate_limit_headers(request: HttpRequest, response: HttpResponseBase) -> None:
+        """The counts a request was admitted under; a rejected one already carries its own."""
+        usages = getattr(request, USAGE_ATTRIBUTE, None)
+        if usages and STATE_HEADER not in response:
+            for name, value in rate_limit_headers(usages).items():
+                response[name] = value
 
     @staticmethod
     def expose(response: HttpResponseBase, header: str) -> None:

@@ -23,6 +23,7 @@ from api_errors import checks
 from api_errors.catalog import Condition, Preset
 from api_errors.catalogs import platform
 from api_errors.exceptions import APIError
+from api_errors.limits import BalanceHook
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -167,6 +168,21 @@ CASES = [
         {"TRUST_CORRELATION_ID": None},
         id="E019-trust-none",
     ),
+    pytest.param(
+        "E020",
+        "BALANCE_HOOK",
+        {"BALANCE_HOOK": "api_errors.conf.ApiErrorsSettings"},
+        id="E020-not-a-hook",
+    ),
+    pytest.param("E020", "BALANCE_HOOK", {"BALANCE_HOOK": "no.such.Hook"}, id="E020-bad-path"),
+    pytest.param("E020", "BALANCE_HOOK", {"BALANCE_HOOK": "nodots"}, id="E020-not-a-path"),
+    pytest.param(
+        "E020", "BALANCE_HOOK", {"BALANCE_HOOK": "api_errors.limits.charge"}, id="E020-function"
+    ),
+    pytest.param("E020", "BALANCE_HOOK", {"BALANCE_HOOK": 5}, id="E020-int"),
+    pytest.param("E021", "LIMITS_FAIL_OPEN", {"LIMITS_FAIL_OPEN": "yes"}, id="E021-str"),
+    pytest.param("E021", "LIMITS_FAIL_OPEN", {"LIMITS_FAIL_OPEN": 1}, id="E021-int"),
+    pytest.param("E021", "LIMITS_FAIL_OPEN", {"LIMITS_FAIL_OPEN": 0}, id="E021-zero"),
 ]
 
 
@@ -200,6 +216,13 @@ def test_every_message_has_a_hint(expected, key, api_errors):
 def test_every_boolean_key_must_be_a_bool(key, value):
     assert reported_ids({key: value}) == {"api_errors.E019"}
     assert reported_ids({key: False}) == set()
+
+
+@pytest.mark.parametrize("key", ["RATE_LIMIT_HEADERS", "RATE_LIMIT_HEADERS_ON_SUCCESS"])
+@pytest.mark.parametrize("value", ["no", 1, None])
+def test_rate_limit_header_switches_must_be_bools(key, value):
+    assert reported_ids({key: value}) == {"api_errors.E019"}
+    assert reported_ids({key: True}) == set()
 
 
 @pytest.mark.parametrize("value", [["not", "a", "dict"], "broken", 5])
@@ -257,6 +280,20 @@ def test_several_mistakes_are_all_reported():
         "api_errors.E006",
         "api_errors.E008",
     }
+
+
+class CheckedBalance(BalanceHook):
+    def charge(self, request, cost):
+        return True
+
+
+@pytest.mark.parametrize(
+    "hook",
+    ["tests.test_checks.CheckedBalance", "api_errors.limits.ModelBalance", CheckedBalance, None],
+)
+@pytest.mark.parametrize("fail_open", [None, True, False])
+def test_valid_limit_settings_pass(hook, fail_open):
+    assert reported_ids({"BALANCE_HOOK": hook, "LIMITS_FAIL_OPEN": fail_open}) == set()
 
 
 def test_valid_custom_settings_pass():
@@ -368,6 +405,85 @@ def test_drf_handler_not_set_warns(rest_framework):
     assert "api_errors.W002" in stderr.getvalue()
 
 
+LOCMEM = "django.core.cache.backends.locmem.LocMemCache"
+DJANGO_REDIS_CACHE = "django.core.cache.backends.redis.RedisCache"
+# Any port: building the cache objects and checking them opens no connection.
+REDIS_LOCATION = "redis://127.0.0.1:6379/15"
+
+
+def cache(backend, location=""):
+    return {"BACKEND": backend, "LOCATION": location}
+
+
+def urlconf_declaring(how):
+    """A URLconf whose view declares limits by decorator or by throttle class."""
+    return f"tests.urls_declared_{how}"
+
+
+@pytest.mark.parametrize("how", ["decorator", "throttle"])
+@pytest.mark.parametrize(
+    ("caches", "warned"),
+    [
+        pytest.param({"default": cache(LOCMEM)}, True, id="locmem"),
+        pytest.param(
+            {"default": cache("django.core.cache.backends.dummy.DummyCache")}, True, id="dummy"
+        ),
+        pytest.param(
+            {"default": cache("django.core.cache.backends.db.DatabaseCache", "cache_table")},
+            True,
+            id="database",
+        ),
+        pytest.param(
+            {"default": cache("django.core.cache.backends.filebased.FileBasedCache", "/tmp/x")},
+            True,
+            id="file",
+        ),
+        pytest.param({"default": cache(DJANGO_REDIS_CACHE, REDIS_LOCATION)}, False, id="redis"),
+        pytest.param(
+            {"default": cache("django_redis.cache.RedisCache", REDIS_LOCATION)},
+            False,
+            id="django-redis",
+        ),
+    ],
+)
+def test_limits_on_a_cache_that_is_not_shared_warn(how, caches, warned):
+    before = reported_ids(CACHES=caches)
+    with override_settings(CACHES=caches, ROOT_URLCONF=urlconf_declaring(how)):
+        messages = api_messages(run_checks())
+
+    assert before == set()
+    assert {message.id for message in messages} == ({"api_errors.W003"} if warned else set())
+    assert all(not message.is_serious() and message.hint for message in messages)
+
+
+@pytest.mark.parametrize(("limits_cache", "warned"), [("shared", False), ("default", True)])
+def test_shared_cache_check_looks_at_ratelimit_use_cache(limits_cache, warned):
+    caches = {"default": cache(LOCMEM), "shared": cache(DJANGO_REDIS_CACHE, REDIS_LOCATION)}
+
+    ids = reported_ids(
+        CACHES=caches,
+        RATELIMIT_USE_CACHE=limits_cache,
+        ROOT_URLCONF=urlconf_declaring("decorator"),
+    )
+
+    assert ids == ({"api_errors.W003"} if warned else set())
+
+
+def test_default_drf_throttle_classes_count_as_declared_limits():
+    rest_framework = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_CLASSES": ["tests.urls_declared_limits.EveryMinute"],
+    }
+    assert reported_ids(REST_FRAMEWORK=rest_framework) == {"api_errors.W003"}
+
+
+@pytest.mark.parametrize(("hook", "expected"), [(None, {"api_errors.E022"}), ("valid", set())])
+def test_charges_need_a_balance_hook(hook, expected):
+    api_errors = {"BALANCE_HOOK": f"{__name__}.CheckedBalance"} if hook else {}
+    ids = reported_ids(API_ERRORS=api_errors, ROOT_URLCONF=urlconf_declaring("charge"))
+    assert ids == expected
+
+
 def test_default_test_settings_are_clean():
     assert api_messages(run_checks()) == []
     stdout = StringIO()
@@ -381,7 +497,15 @@ def test_default_test_settings_are_clean():
 def test_check_ids_are_unique_and_each_one_is_exercised():
     source = Path(checks.__file__).read_text()
     defined = set(re.findall(r"\"(?:api_errors\.)?([EW]\d{3})\"", source))
-    exercised = {case.values[0] for case in CASES} | {"E001", "E010", "E018", "W001", "W002"}
+    exercised = {case.values[0] for case in CASES} | {
+        "E001",
+        "E010",
+        "E018",
+        "W001",
+        "W002",
+        "W003",
+        "E022",
+    }
     assert defined == exercised
 
     # One id, one kind of problem: every case sharing an id is about the same setting.
@@ -472,3 +596,85 @@ def test_bad_settings_never_raise_at_start_up_and_check_reports_them(tmp_path, n
     assert check.returncode == 1
     assert "SystemCheckError" in check.stderr
     assert set(re.findall(r"api_errors\.[EW]\d{3}", check.stderr)) == expected
+
+
+# --- checks of the limits, run by manage.py check -------------------------------------
+
+UNKNOWN_CACHE_MODULE = """
+from django.core.cache.backends.locmem import LocMemCache
+
+
+class SharedCache(LocMemCache):
+    pass
+"""
+
+
+def run_check_command(tmp_path, name, lines):
+    (tmp_path / f"{name}.py").write_text("from tests.settings import *  # noqa\n" + lines)
+    (tmp_path / "unknown_cache.py").write_text(UNKNOWN_CACHE_MODULE)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": name,
+        "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT)]),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "django", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+WITH_RATELIMIT_APP = {
+    "after": 'INSTALLED_APPS = [*INSTALLED_APPS, "django_ratelimit"]\n',
+    "before": 'INSTALLED_APPS = ["django_ratelimit", *INSTALLED_APPS]\n',
+}
+
+
+@pytest.mark.parametrize("position", sorted(WITH_RATELIMIT_APP))
+def test_django_ratelimit_does_not_flag_djangos_redis_cache(tmp_path, position):
+    result = run_check_command(
+        tmp_path,
+        f"ratelimit_{position}",
+        WITH_RATELIMIT_APP[position]
+        + 'ROOT_URLCONF = "tests.urls_limits"\n'
+        + 'API_ERRORS = {"BALANCE_HOOK": "tests.limits_views.WalletBalance"}\n'
+        + f"CACHES = {{'default': {{'BACKEND': {DJANGO_REDIS_CACHE!r}, "
+        + f"'LOCATION': {REDIS_LOCATION!r}}}}}\n",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+    assert "W001" not in result.stderr
+    assert "api_errors.W003" not in result.stderr
+
+
+def test_django_ratelimit_still_flags_a_backend_it_does_not_know(tmp_path):
+    result = run_check_command(
+        tmp_path,
+        "ratelimit_unknown",
+        WITH_RATELIMIT_APP["after"]
+        + "CACHES = {'default': {'BACKEND': 'unknown_cache.SharedCache'}}\n",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert re.findall(r"\(([\w.]+\.[EW]\d{3})\)", result.stderr) == ["django_ratelimit.W001"]
+
+
+@pytest.mark.parametrize(
+    ("backend", "warned"), [(LOCMEM, True), (DJANGO_REDIS_CACHE, False)], ids=["locmem", "redis"]
+)
+def test_check_command_warns_when_the_urlconf_declares_limits(tmp_path, backend, warned):
+    result = run_check_command(
+        tmp_path,
+        "limits_urlconf",
+        'ROOT_URLCONF = "tests.urls_limits"\n'
+        + 'API_ERRORS = {"BALANCE_HOOK": "tests.limits_views.WalletBalance"}\n'
+        + f"CACHES = {{'default': {{'BACKEND': {backend!r}, 'LOCATION': {REDIS_LOCATION!r}}}}}\n",
+    )
+
+    assert result.returncode == 0, result.stderr
+    found = re.findall(r"\(([\w.]+\.[EW]\d{3})\)", result.stderr)
+    assert found == (["api_errors.W003"] if warned else [])

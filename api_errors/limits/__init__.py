@@ -1,0 +1,32 @@
+"""Rate limits (429), quotas (403) and prepaid balances (402) on atomic counters."""
+
+from __future__ import annotations
+
+from api_errors.limits.balance import BalanceHook, ModelBalance, charge, refund
+from api_errors.limits.decorators import charge_balance, enforce, quota, rate_limit
+from api_errors.limits.policies import (
+    Policy,
+    QuotaPolicy,
+    RateLimitPolicy,
+    Usage,
+    platform_quota,
+)
+from api_errors.limits.throttling import QuotaThrottle, RateLimitThrottle
+
+__all__ = [
+    "BalanceHook",
+    "ModelBalance",
+    "Policy",
+    "QuotaPolicy",
+    "QuotaThrottle",
+    "RateLimitPolicy",
+    "RateLimitThrottle",
+    "Usage",
+    "charge",
+    "charge_balance",
+    "enforce",
+    "platform_quota",
+    "quota",
+    "rate_limit",
+    "refund",
+]

@@ -1,0 +1,159 @@
+"""Atomic counters in the cache: one round trip on Redis, ``add``/``incr`` elsewhere.
+
+The keys and fixed windows are django-ratelimit's own (``_get_window`` and
+``_make_cache_key``), so a view limited here and one limited by ``@ratelimit`` with the
+same group, key and rate share one counter.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+import time
+from calendar import monthrange
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import BaseCache, caches
+from django.core.exceptions import ImproperlyConfigured
+from django_ratelimit import core as ratelimit_core
+
+# As django-ratelimit: keep keys a little past their window so no count is lost.
+EXPIRATION_FUDGE = ratelimit_core.EXPIRATION_FUDGE
+
+MONTH = "month"
+TOTAL = "total"
+
+
+class CounterUnavailable(Exception):
+    """The cache that holds the counters did not answer."""
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One counter: its cache key, how long the cache keeps it and when its window ends."""
+
+    cache_key: str
+    ttl: int | None
+    resets_at: float | None
+    window_seconds: int | None
+
+
+RATE_PATTERN = re.compile(r"(\d+)/(\d*)([smhd])")
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """``"5/10s"`` as (5, 10): django-ratelimit's syntax, strictly (no zero periods, no
+    unknown units), so a bad rate from a database or a callable is a clear error."""
+    match = RATE_PATTERN.fullmatch(rate) if isinstance(rate, str) else None
+    if match is None or match.group(2) in ("0",):
+        raise ImproperlyConfigured(f"invalid rate {rate!r}: use 'count/[n]unit', unit s, m, h or d")
+    count, multiplier, unit = match.groups()
+    period = int(multiplier or 1) * ratelimit_core._PERIODS[unit]
+    if period <= 0:
+        raise ImproperlyConfigured(f"invalid rate {rate!r}: the period must be positive")
+    return int(count), period
+
+
+def limits_cache() -> BaseCache:
+    """The cache django-ratelimit uses (``RATELIMIT_USE_CACHE``), shared with ``@ratelimit``."""
+    return caches[getattr(settings, "RATELIMIT_USE_CACHE", "default")]
+
+
+def fixed_window_slot(group: str, rate: str, value: str, method: Any) -> Slot:
+    """django-ratelimit's window for ``rate`` ("5/10s"): jittered per key, integer seconds.
+
+    The window holds every second ``t`` with ``int(t) <= end``, so it frees at ``end + 1``.
+    """
+    _limit, period = parse_rate(rate)
+    end = ratelimit_core._get_window(value, period)
+    return Slot(
+        cache_key=ratelimit_core._make_cache_key(group, end, rate, value, method),
+        ttl=period + EXPIRATION_FUDGE,
+        resets_at=float(end + 1),
+        window_seconds=period,
+    )
+
+
+def _own_key(group: str, value: str, window_id: str) -> str:
+    prefix = getattr(settings, "RATELIMIT_CACHE_PREFIX", "rl:")
+    raw = f"{group}|{value}|{window_id}".encode()
+    return f"{prefix}{hashlib.sha256(raw).hexdigest()}"
+
+
+def calendar_month_slot(group: str, value: str, now: float) -> Slot:
+    """A window per calendar month (UTC), for monthly quotas."""
+    moment = datetime.fromtimestamp(now, tz=timezone.utc)
+    start = moment.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    days = monthrange(start.year, start.month)[1]
+    resets_at = start.timestamp() + days * 86400
+    return Slot(
+        cache_key=_own_key(group, value, f"{start:%Y-%m}"),
+        ttl=math.ceil(resets_at - now) + EXPIRATION_FUDGE,
+        resets_at=resets_at,
+        window_seconds=days * 86400,
+    )
+
+
+def total_slot(group: str, value: str) -> Slot:
+    """A counter that never resets, for total quotas."""
+    return Slot(_own_key(group, value, TOTAL), ttl=None, resets_at=None, window_seconds=None)
+
+
+def increment(cache: BaseCache, slot: Slot) -> int:
+    """Add one to the slot's counter and return the new count, atomically."""
+    try:
+        script, key = _redis_script_and_key(cache, slot.cache_key)
+        if script is not None:
+            return int(script(keys=[key], args=[slot.ttl or 0]))
+        if cache.add(slot.cache_key, 1, slot.ttl):
+            return 1
+        try:
+            return int(cache.incr(slot.cache_key))
+        except ValueError:
+            # The key expired between add and incr: it starts again.
+            cache.add(slot.cache_key, 0, slot.ttl)
+            return int(cache.incr(slot.cache_key))
+    except Exception as exc:
+        raise CounterUnavailable(str(exc)) from exc
+
+
+# Create the counter if missing (expiring after ARGV[1] seconds, never if 0), then add one:
+# a single command, so one round trip and atomic across every worker.
+INCREMENT_SCRIPT = """
+if redis.call('SET', KEYS[1], 0, 'NX') and tonumber(ARGV[1]) > 0 then
+  redis.call('EXPIRE', KEYS[1], ARGV[1])
+end
+return redis.call('INCR', KEYS[1])
+"""
+
+
+def _redis_script_and_key(cache: BaseCache, key: str) -> tuple[Any, str]:
+    """The increment script bound to the write client of Django's ``RedisCache`` or
+    django-redis, and the full key; ``(None, key)`` for other caches."""
+    backend = type(cache).__module__
+    if backend == "django.core.cache.backends.redis":
+        holder: Any = cache._cache  # type: ignore[attr-defined]
+        full_key = cache.make_and_validate_key(key)
+    elif backend.startswith("django_redis."):
+        holder = cache.client  # type: ignore[attr-defined]
+        full_key = holder.make_key(key)
+    else:
+        return None, key
+    # Django's RedisCache builds a new client object on every call, which costs more than
+    # the round trip itself: keep one script, bound to one write client, per cache client.
+    script = getattr(holder, "_api_errors_increment", None)
+    if script is None:
+        script = holder.get_client(write=True).register_script(INCREMENT_SCRIPT)
+        holder._api_errors_increment = script
+    return script, full_key
+
+
+def seconds_until(resets_at: float | None, now: float | None = None) -> int | None:
+    """Whole seconds until ``resets_at``, at least one; ``None`` when it never resets."""
+    if resets_at is None:
+        return None
+    return max(1, math.ceil(resets_at - (time.time() if now is None else now)))

@@ -1,0 +1,221 @@
+"""Rate limits and quotas: who is counted, in which window, and what happens past the limit."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.module_loading import import_string
+from django_ratelimit import ALL
+from django_ratelimit import core as ratelimit_core
+
+from api_errors.conf import get_settings
+from api_errors.correlation import get_correlation_id
+from api_errors.exceptions import (
+    APIError,
+    QuotaExceeded,
+    RateLimited,
+    ServiceUnavailable,
+    TotalLimitExceeded,
+)
+from api_errors.limits.counters import (
+    MONTH,
+    TOTAL,
+    CounterUnavailable,
+    Slot,
+    calendar_month_slot,
+    fixed_window_slot,
+    increment,
+    limits_cache,
+    parse_rate,
+    seconds_until,
+    total_slot,
+)
+from api_errors.limits.headers import USAGE_ATTRIBUTE, rate_limit_headers
+
+logger = logging.getLogger("api_errors")
+
+Key = str | Callable[[str, Any], str]
+Rate = str | Callable[[str, Any], str | None] | None
+
+
+@dataclass(frozen=True)
+class Usage:
+    """Where one counter stands after counting a request."""
+
+    name: str
+    limit: int
+    count: int
+    resets_at: float | None
+    window_seconds: int | None
+
+    @property
+    def exceeded(self) -> bool:
+        return self.count > self.limit
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.limit - self.count)
+
+    def reset_seconds(self) -> int | None:
+        return seconds_until(self.resets_at)
+
+
+def resolve_key(key: Key, group: str, request: Any) -> str:
+    """django-ratelimit's key forms: "ip", "user", "user_or_ip", "header:x", "get:q",
+    a dotted path or a callable ``(group, request)``."""
+    if callable(key):
+        return str(key(group, request))
+    if key in ratelimit_core._SIMPLE_KEYS:
+        return str(ratelimit_core._SIMPLE_KEYS[key](request))
+    accessor, _, name = key.partition(":")
+    if name and accessor in ratelimit_core._ACCESSOR_KEYS:
+        return str(ratelimit_core._ACCESSOR_KEYS[accessor](request, name))
+    return str(import_string(key)(group, request))
+
+
+def fail_open() -> bool:
+    """``LIMITS_FAIL_OPEN``, or django-ratelimit's ``RATELIMIT_FAIL_OPEN`` when unset."""
+    configured = get_settings().LIMITS_FAIL_OPEN
+    if configured is None:
+        return bool(getattr(settings, "RATELIMIT_FAIL_OPEN", False))
+    return bool(configured)
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A limit on one group of requests, counted per key."""
+
+    group: str
+    key: Key = "user_or_ip"
+    method: Any = ALL
+    error_class: type[APIError] = RateLimited
+
+    def slot(self, value: str, request: Any, now: float) -> tuple[int, Slot] | None:
+        raise NotImplementedError
+
+    def applies_to(self, request: Any) -> bool:
+        if not getattr(settings, "RATELIMIT_ENABLE", True):
+            return False
+        return bool(ratelimit_core._method_match(request, self.method))
+
+    def count(self, request: Any) -> Usage | None:
+        """Count ``request``; ``None`` when the policy does not apply or the cache failed open."""
+        if not self.applies_to(request):
+            return None
+        now = time.time()
+        found = self.slot(resolve_key(self.key, self.group, request), request, now)
+        if found is None:
+            return None
+        limit, slot = found
+        try:
+            count = increment(limits_cache(), slot)
+        except CounterUnavailable:
+            self.counter_unavailable()
+            return None
+        usage = Usage(self.group, limit, count, slot.resets_at, slot.window_seconds)
+        remember_usage(request, usage)
+        return usage
+
+    def counter_unavailable(self) -> None:
+        """Fail open (admit, log a warning) or closed (503), as configured."""
+        if fail_open():
+            logger.warning(
+                "limits cache unavailable, request admitted: group=%s correlation_id=%s",
+                self.group,
+                get_correlation_id() or "-",
+                extra={"group": self.group},
+            )
+            return None
+        raise ServiceUnavailable(retry_after=get_settings().DEFAULT_RETRY_AFTER)
+
+    def error(self, usage: Usage) -> APIError:
+        """The error for a request past the limit, with ``Retry-After`` and rate-limit fields."""
+        retry_after = usage.reset_seconds()
+        headers = rate_limit_headers([usage]) if get_settings().RATE_LIMIT_HEADERS else {}
+        return self.error_class(retry_after=retry_after, headers=headers)
+
+    def enforce(self, request: Any) -> Usage | None:
+        usage = self.count(request)
+        if usage is not None and usage.exceeded:
+            raise self.error(usage)
+        return usage
+
+
+@dataclass(frozen=True)
+class RateLimitPolicy(Policy):
+    """``rate`` requests per window ("5/10s", "100/m"), on django-ratelimit's windows: 429."""
+
+    rate: Rate = "60/m"
+
+    def __post_init__(self) -> None:
+        # A literal rate is checked where it is written; a callable's, when it answers.
+        if isinstance(self.rate, str):
+            parse_rate(self.rate)
+
+    def slot(self, value: str, request: Any, now: float) -> tuple[int, Slot] | None:
+        rate = self.rate(self.group, request) if callable(self.rate) else self.rate
+        # No rate (a scope without a configured rate, or a callable saying so): not limited.
+        if rate is None:
+            return None
+        limit, _period = parse_rate(rate)
+        return limit, fixed_window_slot(self.group, rate, value, self.method)
+
+
+@dataclass(frozen=True)
+class QuotaPolicy(Policy):
+    """``limit`` calls per calendar month, per fixed period ("30d") or in total: 403."""
+
+    limit: int | Callable[[str, Any], int | None] = 0
+    period: str = MONTH
+    error_class: type[APIError] = QuotaExceeded
+
+    def __post_init__(self) -> None:
+        if self.period not in (MONTH, TOTAL):
+            parse_rate(f"1/{self.period}")
+        if isinstance(self.limit, int) and self.limit < 0:
+            raise ImproperlyConfigured(f"quota {self.group!r}: the limit cannot be negative")
+
+    def slot(self, value: str, request: Any, now: float) -> tuple[int, Slot] | None:
+        limit = self.limit(self.group, request) if callable(self.limit) else self.limit
+        if limit is None:
+            return None
+        return limit, self.window(value, limit, now)
+
+    def window(self, value: str, limit: int, now: float) -> Slot:
+        """The counter of ``value`` at ``now``; its key depends on ``limit`` only for fixed
+        periods (as django-ratelimit's do), so a plan change keeps a month's calls."""
+        if self.period == MONTH:
+            return calendar_month_slot(self.group, value, now)
+        if self.period == TOTAL:
+            return total_slot(self.group, value)
+        return fixed_window_slot(self.group, f"{limit}/{self.period}", value, self.method)
+
+    def reset(self, value: str, limit: int = 0) -> None:
+        """Forget ``value``'s calls in the current window (``limit`` matters for fixed periods)."""
+        limits_cache().delete(self.window(value, limit, time.time()).cache_key)
+
+
+def platform_quota(group: str, limit: int, period: str = MONTH) -> QuotaPolicy:
+    """One quota for all clients together: ``TotalLimitExceeded`` (67200001) past it."""
+    return QuotaPolicy(
+        group=group,
+        key=lambda _group, _request: "platform",
+        limit=limit,
+        period=period,
+        error_class=TotalLimitExceeded,
+    )
+
+
+def remember_usage(request: Any, usage: Usage) -> None:
+    django_request = getattr(request, "_request", request)
+    usages = getattr(django_request, USAGE_ATTRIBUTE, None)
+    if usages is None:
+        usages = []
+        setattr(django_request, USAGE_ATTRIBUTE, usages)
+    usages.append(usage)

@@ -1,0 +1,54 @@
+"""DRF throttles on the same counters: past the limit they raise the catalog's error."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework.settings import api_settings
+from rest_framework.throttling import BaseThrottle
+
+from api_errors.limits.counters import MONTH
+from api_errors.limits.policies import (
+    Key,
+    Policy,
+    QuotaPolicy,
+    RateLimitPolicy,
+)
+
+
+class PolicyThrottle(BaseThrottle):
+    """Runs one policy. Subclasses set the class attributes that describe it."""
+
+    group: str = ""
+    key: Key = "user_or_ip"
+
+    def policy(self, view: Any) -> Policy:
+        raise NotImplementedError
+
+    def allow_request(self, request: Any, view: Any) -> bool:
+        # Raising here (rather than returning False) keeps the error's own status,
+        # Retry-After and rate-limit fields instead of DRF's generic Throttled.
+        self.policy(view).enforce(request)
+        return True
+
+
+class RateLimitThrottle(PolicyThrottle):
+    """``rate = "5/10s"``; or leave it unset to use ``view.throttle_scope`` as the group and
+    ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"][scope]`` as the rate, like DRF's scoped throttle."""
+
+    rate: str | None = None
+
+    def policy(self, view: Any) -> Policy:
+        group = self.group or getattr(view, "throttle_scope", "") or type(view).__name__
+        rate = self.rate or (api_settings.DEFAULT_THROTTLE_RATES or {}).get(group)
+        return RateLimitPolicy(group=group, key=self.key, rate=str(rate) if rate else None)
+
+
+class QuotaThrottle(PolicyThrottle):
+    """``limit`` calls per key each ``period`` ("month", "total", "30d"), else 403."""
+
+    limit: int = 0
+    period: str = MONTH
+
+    def policy(self, view: Any) -> Policy:
+        return QuotaPolicy(group=self.group, key=self.key, limit=self.limit, period=self.period)
