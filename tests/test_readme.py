@@ -70,3 +70,14 @@ def test_checks_table_lists_every_check_id():
     in_code |= set(re.findall(r'"(api_errors\.[EW]0\d\d)"', source))
     in_readme = {unquote(row[0]) for row in table("checks-table")}
     assert in_readme == in_code
+
+
+@pytest.mark.parametrize("preset_name", ["platform", "drive"])
+def test_catalog_tables_are_the_generated_markdown(preset_name):
+    """``manage.py api_errors_catalog --format markdown`` prints these very tables."""
+    from api_errors.documentation import catalog_markdown_table
+
+    marker = f"catalog-{preset_name}"
+    match = re.search(rf"<!-- {marker} -->\n(.*?)<!-- /{marker} -->", README, re.S)
+    assert match, f"README has no {marker} table"
+    assert match.group(1).strip() == catalog_markdown_table(load_preset(preset_name))

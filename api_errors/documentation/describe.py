@@ -1,0 +1,204 @@
+"""``describe_errors``: the page's content for the active (or given) style and catalog."""
+
+from __future__ import annotations
+
+import re
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+
+from api_errors.catalog import (
+    Catalog,
+    CatalogEntry,
+    Code,
+    build_catalog,
+    get_catalog,
+    load_preset,
+)
+from api_errors.conf import ApiErrorsSettings, get_settings
+from api_errors.conversion import for_condition, with_retry_after
+from api_errors.documentation.guidance import (
+    envelope_fields,
+    format_intro,
+    help_text,
+    practices,
+    retry_guidance,
+)
+from api_errors.documentation.model import (
+    CATEGORY_NOTES,
+    EXAMPLE_CONDITION,
+    EXAMPLE_CORRELATION_ID,
+    STATUS_NOTES,
+    SUCCESS_STATUSES,
+    CategorySection,
+    ErrorDocumentation,
+    ErrorRow,
+    Example,
+    Section,
+    StatusRow,
+    anchor_for,
+    status_text,
+)
+from api_errors.envelopes import RenderContext, content_type_for, render_envelope
+
+
+def settings_with(*, style: str | None = None, catalog: str | None = None) -> ApiErrorsSettings:
+    """The active settings with ``STYLE`` and ``CATALOG`` overridden (for exports)."""
+    user = dict(get_settings().user)
+    if style is not None:
+        user["STYLE"] = style
+    if catalog is not None:
+        user["CATALOG"] = catalog
+    return ApiErrorsSettings(user)
+
+
+def catalog_for(conf: ApiErrorsSettings) -> Catalog:
+    if conf is get_settings():
+        return get_catalog()
+    return build_catalog(load_preset(conf.CATALOG), conf.ERRORS, conf.CONDITIONS)
+
+
+def error_row(entry: CatalogEntry) -> ErrorRow:
+    return ErrorRow(
+        code=entry.code,
+        http_status=entry.http_status,
+        message=str(entry.message),
+        category=entry.category,
+        retryable=entry.retryable,
+        anchor=anchor_for(entry.code),
+    )
+
+
+def describe_errors(
+    conf: ApiErrorsSettings | None = None, *, example_path: str | None = None
+) -> ErrorDocumentation:
+    """The page for ``conf`` (the active settings by default) in the active language."""
+    conf = conf or get_settings()
+    catalog = catalog_for(conf)
+    rows = [error_row(entry) for entry in catalog.entries]
+    example = build_example(conf, catalog, example_path)
+    statuses = status_rows(catalog, rows)
+    retry = retry_guidance(rows, statuses, conf)
+    categories = category_sections(rows)
+    header = conf.CORRELATION_ID_HEADER
+    format_section = Section("error-response-format", _("Error Response Format"))
+    status_section = Section("http-status-codes", _("HTTP Status Codes"))
+    # The platform document opens with the format, the drive document with the statuses.
+    first = [format_section, status_section]
+    if conf.STYLE != "status":
+        first.reverse()
+    sections = (
+        *first,
+        *(Section(category.anchor, category.title) for category in categories),
+        Section("best-practices", _("Error Handling Best Practices")),
+        Section("need-help", _("Need Help?")),
+    )
+    return ErrorDocumentation(
+        style=conf.STYLE,
+        catalog=catalog_name(conf),
+        title=_("Error Handling"),
+        subtitle=_("Understanding error codes, HTTP status codes, and how to handle API errors"),
+        correlation_header=header,
+        format_intro=format_intro(conf.STYLE),
+        fields=envelope_fields(conf),
+        example=example,
+        statuses=statuses,
+        categories=categories,
+        retry=retry,
+        practices=practices(conf, retry),
+        help_text=help_text(conf),
+        sections=sections,
+        errors=tuple(rows),
+    )
+
+
+def catalog_name(conf: ApiErrorsSettings) -> str:
+    return load_preset(conf.CATALOG).name
+
+
+def example_path_for(code: Code, conf: ApiErrorsSettings) -> str:
+    """Where the server answers with exactly this example (``api_errors.urls``), if mounted."""
+    try:
+        return reverse("api_errors:example-error", kwargs={"code": str(code)})
+    except NoReverseMatch:
+        prefix = conf.API_PREFIXES[0] if conf.API_PREFIXES else "/api/"
+        return f"{prefix}examples/errors/{code}/"
+
+
+def build_example(conf: ApiErrorsSettings, catalog: Catalog, path: str | None = None) -> Example:
+    """Render the example through the real conversion and envelope code."""
+    error = with_retry_after(for_condition(EXAMPLE_CONDITION, catalog), conf)
+    context = RenderContext(
+        path=path or example_path_for(error.code, conf),
+        correlation_id=EXAMPLE_CORRELATION_ID,
+        conf=conf,
+    )
+    body = render_envelope(error, context)
+    content_type = content_type_for(conf.STYLE)
+    headers = (
+        ("Content-Type", content_type),
+        *error.headers.items(),
+        (conf.CORRELATION_ID_HEADER, EXAMPLE_CORRELATION_ID),
+    )
+    return Example(
+        condition=EXAMPLE_CONDITION,
+        code=error.code,
+        http_status=error.http_status,
+        status_text=status_text(error.http_status),
+        content_type=content_type,
+        headers=headers,
+        body=body,
+    )
+
+
+def status_rows(catalog: Catalog, rows: list[ErrorRow]) -> tuple[StatusRow, ...]:
+    """200/201, then every status an error of the catalog can be answered with."""
+    by_code = {row.code: row for row in rows}
+    codes_by_status: dict[int, list[ErrorRow]] = {}
+
+    def add(status: int, row: ErrorRow) -> None:
+        listed = codes_by_status.setdefault(status, [])
+        if row not in listed:
+            listed.append(row)
+
+    for row in rows:
+        add(row.http_status, row)
+    for rule in catalog.conditions.values():
+        row_for_rule = by_code.get(rule.code)
+        if row_for_rule is not None:
+            add(rule.http_status or row_for_rule.http_status, row_for_rule)
+    result = []
+    for status in (*SUCCESS_STATUSES, *sorted(codes_by_status)):
+        meaning, causes = STATUS_NOTES.get(status, (None, None))
+        listed = codes_by_status.get(status, [])
+        result.append(
+            StatusRow(
+                status=status,
+                meaning=str(meaning) if meaning else status_text(status).partition(" ")[2],
+                causes=str(causes) if causes else "",
+                errors=tuple(sorted(listed, key=rows.index)),
+            )
+        )
+    return tuple(result)
+
+
+def category_sections(rows: list[ErrorRow]) -> tuple[CategorySection, ...]:
+    """One section per category, in the order categories first appear in the catalog."""
+    by_category: dict[str, list[ErrorRow]] = {}
+    for row in rows:
+        by_category.setdefault(row.category, []).append(row)
+    sections = []
+    for name, members in by_category.items():
+        title, description = CATEGORY_NOTES.get(name, (None, None))
+        sections.append(
+            CategorySection(
+                name=name,
+                title=str(title)
+                if title
+                else _("%(category)s Error Codes") % {"category": name.replace("_", " ").title()},
+                description=str(description) if description else "",
+                anchor=re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") + "-error-codes",
+                errors=tuple(members),
+            )
+        )
+    return tuple(sections)

@@ -1,0 +1,190 @@
+"""The description printed as Markdown, JSON or HTML."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from django.http import HttpRequest
+from django.template import Context, Engine, TemplateDoesNotExist, loader
+from django.utils.translation import gettext as _
+
+from api_errors.catalog import (
+    Catalog,
+    CatalogEntry,
+    Preset,
+)
+from api_errors.documentation.describe import error_row
+from api_errors.documentation.model import (
+    CATALOG_TABLE_HEADER,
+    TEMPLATE_DIR,
+    TEMPLATE_NAME,
+    ErrorDocumentation,
+    ErrorRow,
+)
+
+
+def _entries(source: Preset | Catalog | Iterable[CatalogEntry]) -> list[CatalogEntry]:
+    if isinstance(source, Preset | Catalog):
+        return list(source.entries)
+    return list(source)
+
+
+def _cell(value: object) -> str:
+    return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def markdown_row(row: ErrorRow) -> str:
+    cells = (row.code, row.http_status, row.message, row.category, "yes" if row.retryable else "no")
+    return "| " + " | ".join(_cell(cell) for cell in cells) + " |"
+
+
+def markdown_table(rows: Iterable[ErrorRow]) -> str:
+    return "\n".join([CATALOG_TABLE_HEADER, *(markdown_row(row) for row in rows)])
+
+
+def catalog_markdown_table(source: Preset | Catalog | Iterable[CatalogEntry]) -> str:
+    """The README's full catalog table: ``| Code | HTTP | Message | Category | Retryable |``."""
+    return markdown_table(error_row(entry) for entry in _entries(source))
+
+
+def render_markdown(doc: ErrorDocumentation) -> str:
+    """The page as Markdown: a table per category, then the full catalog table."""
+    out: list[str] = [f"# {doc.title}", "", doc.subtitle, ""]
+    for section in doc.sections:
+        out += [f"## {section.title}", ""]
+        if section.anchor == "error-response-format":
+            out += _markdown_format(doc)
+        elif section.anchor == "http-status-codes":
+            out += _markdown_statuses(doc)
+        elif section.anchor == "best-practices":
+            out += _markdown_practices(doc)
+        elif section.anchor == "need-help":
+            for paragraph in doc.help_text:
+                out += [paragraph, ""]
+        else:
+            category = next(c for c in doc.categories if c.anchor == section.anchor)
+            if category.description:
+                out += [category.description, ""]
+            out += [markdown_table(category.errors), ""]
+        if doc.categories and section.anchor == doc.categories[-1].anchor:
+            all_codes = _("All Error Codes")
+            out += [f"## {all_codes}", "", markdown_table(doc.errors), ""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _markdown_format(doc: ErrorDocumentation) -> list[str]:
+    example = doc.example
+    caption, field, description = _("Error Response"), _("Field"), _("Description")
+    out = [doc.format_intro, "", f"{caption} `{example.status_text}`", ""]
+    out += ["```http", f"HTTP/1.1 {example.status_text}"]
+    out += [f"{name}: {value}" for name, value in example.headers]
+    out += ["```", "", "```json", example.body_json, "```", ""]
+    out += [f"| {field} | {description} |", "| --- | --- |"]
+    out += [f"| `{field.name}` | {_cell(field.description)} |" for field in doc.fields]
+    return [*out, ""]
+
+
+def _markdown_statuses(doc: ErrorDocumentation) -> list[str]:
+    headings = (_("Status"), _("Meaning"), _("Common Causes"), _("Error Codes"))
+    out = ["| " + " | ".join(headings) + " |", "| --- | --- | --- | --- |"]
+    for row in doc.statuses:
+        codes = ", ".join(str(error.code) for error in row.errors)
+        out.append(f"| {row.status} | {row.meaning} | {_cell(row.causes)} | {_cell(codes)} |")
+    return [*out, ""]
+
+
+def _markdown_practices(doc: ErrorDocumentation) -> list[str]:
+    out: list[str] = []
+    for practice in doc.practices:
+        out += [f"### {practice.title}", "", practice.text, ""]
+        if practice.points:
+            out += [*(f"- {point}" for point in practice.points), ""]
+        if practice.sample:
+            out += ["```javascript", practice.sample, "```", ""]
+    return out
+
+
+def documentation_dict(doc: ErrorDocumentation) -> dict[str, Any]:
+    """The JSON export: style, header, statuses, categories with their errors, example."""
+
+    def error(row: ErrorRow) -> dict[str, Any]:
+        return {
+            "code": row.code,
+            "http_status": row.http_status,
+            "message": row.message,
+            "category": row.category,
+            "retryable": row.retryable,
+            "anchor": row.anchor,
+        }
+
+    example = doc.example
+    return {
+        "style": doc.style,
+        "catalog": doc.catalog,
+        "correlation_header": doc.correlation_header,
+        "statuses": [
+            {
+                "status": row.status,
+                "meaning": row.meaning,
+                "causes": row.causes,
+                "codes": [error.code for error in row.errors],
+            }
+            for row in doc.statuses
+        ],
+        "categories": [
+            {
+                "name": category.name,
+                "title": category.title,
+                "errors": [error(row) for row in category.errors],
+            }
+            for category in doc.categories
+        ],
+        "example": {
+            "condition": example.condition,
+            "code": example.code,
+            "http_status": example.http_status,
+            "content_type": example.content_type,
+            "headers": dict(example.headers),
+            "body": example.body,
+        },
+        "retry": {
+            "codes": [row.code for row in doc.retry.errors],
+            "retry_after_statuses": list(doc.retry.retry_after_statuses),
+            "advice": list(doc.retry.advice),
+        },
+    }
+
+
+def render_json(doc: ErrorDocumentation) -> str:
+    return json.dumps(documentation_dict(doc), indent=2, ensure_ascii=False) + "\n"
+
+
+def _private_engine() -> Engine:
+    """For projects whose TEMPLATES cannot find the app's template (none, or no APP_DIRS)."""
+    return Engine(
+        dirs=[str(TEMPLATE_DIR)],
+        libraries={
+            "i18n": "django.templatetags.i18n",
+            "api_errors_docs": "api_errors.templatetags.api_errors_docs",
+        },
+    )
+
+
+def render_html(doc: ErrorDocumentation, request: HttpRequest | None = None) -> str:
+    """The page as one self-contained HTML document; a project template of the same name
+    (``api_errors/error_handling.html``) takes precedence."""
+    context = {"doc": doc}
+    try:
+        return loader.get_template(TEMPLATE_NAME).render(context, request)
+    except TemplateDoesNotExist:
+        return _private_engine().get_template(TEMPLATE_NAME).render(Context(context))
+
+
+def render(doc: ErrorDocumentation, output_format: str) -> str:
+    if output_format == "json":
+        return render_json(doc)
+    if output_format == "html":
+        return render_html(doc)
+    return render_markdown(doc)

@@ -1,0 +1,47 @@
+"""``manage.py api_errors_catalog --format markdown|json|html``: the "Error Handling" page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
+
+from api_errors.catalog import load_preset
+from api_errors.conf import STYLES
+from api_errors.documentation import FORMATS, describe_errors, render, settings_with
+
+
+class Command(BaseCommand):
+    help = (
+        "Print the error documentation of the active catalog and style: the same content as "
+        "the Error Handling page."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--format",
+            choices=FORMATS,
+            default="markdown",
+            help="Output format (default: markdown).",
+        )
+        parser.add_argument(
+            "--style", choices=STYLES, help="Envelope style (default: API_ERRORS['STYLE'])."
+        )
+        parser.add_argument(
+            "--catalog",
+            help="Preset name or dotted path (default: API_ERRORS['CATALOG'] or the style's).",
+        )
+        parser.add_argument(
+            "--language", help="Language of the messages, e.g. zh-hans (default: LANGUAGE_CODE)."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        conf = settings_with(style=options["style"], catalog=options["catalog"])
+        try:
+            load_preset(conf.CATALOG)
+        except (ImportError, TypeError, ValueError) as exc:
+            raise CommandError(f"Cannot load catalog {conf.CATALOG!r}: {exc}") from exc
+        with translation.override(options["language"] or translation.get_language()):
+            text = render(describe_errors(conf), options["format"])
+        self.stdout.write(text, ending="")
