@@ -8,12 +8,20 @@ Environment variables:
 - ``API_ERRORS_CATALOG``: ``platform`` or ``drive`` to force a preset; by default the
   style picks its own (status: platform, success and problem: drive).
 - ``EXAMPLE_DB_PATH``: the SQLite file (default ``example_project/db.sqlite3``).
+- ``DATABASE_URL``: ``postgres://user:password@host:port/name`` switches to PostgreSQL
+  (psycopg must be installed); SQLite otherwise.
+- ``REDIS_URL``: ``redis://host:port/db`` keeps the rate-limit and quota counters in Redis,
+  shared by every worker (``make serve``); local memory, one process's own, otherwise.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -22,19 +30,51 @@ def env_flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
 
 
+def postgres_database(url: str) -> dict[str, Any]:
+    """``DATABASES["default"]`` for ``postgres://user:password@host:port/name``."""
+    parts = urlsplit(url)
+    if parts.scheme not in {"postgres", "postgresql"}:
+        raise ImproperlyConfigured(f"DATABASE_URL must be a postgres:// URL, not {parts.scheme}://")
+    name = unquote(parts.path.lstrip("/"))
+    if not name:
+        raise ImproperlyConfigured("DATABASE_URL names no database: postgres://host/<name>")
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": name,
+        "USER": unquote(parts.username or ""),
+        "PASSWORD": unquote(parts.password or ""),
+        "HOST": parts.hostname or "",
+        "PORT": str(parts.port or ""),
+    }
+
+
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "example-project-not-secret")
 DEBUG = env_flag("DJANGO_DEBUG")
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 
 INSTALLED_APPS = [
+    "django.contrib.staticfiles",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and Redoc served locally, no CDN
     "api_errors",
     "example_project.drive",
 ]
 
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "APP_DIRS": True,
+        "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
+    }
+]
+STATIC_URL = "static/"
+
 MIDDLEWARE = [
     # First, so it stamps the correlation id on what every other middleware answers.
     "api_errors.middleware.ApiErrorsMiddleware",
+    # Accept-Language picks the catalog messages' language; error codes stay the same.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -44,19 +84,35 @@ ROOT_URLCONF = "example_project.urls"
 WSGI_APPLICATION = "example_project.wsgi.application"
 CSRF_FAILURE_VIEW = "api_errors.handlers.csrf_failure"
 
+DATABASE_URL = os.environ.get("DATABASE_URL", "").strip()
 DATABASES = {
-    "default": {
+    "default": postgres_database(DATABASE_URL)
+    if DATABASE_URL
+    else {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": os.environ.get("EXAMPLE_DB_PATH") or BASE_DIR / "db.sqlite3",
     }
 }
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# The rate-limit and quota counters live in the default cache.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+SILENCED_SYSTEM_CHECKS: list[str] = []
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # W003 warns that local memory counts per process. runserver (make run) is one process,
+    # so its counts are exact; make serve's several workers set REDIS_URL and keep the check.
+    SILENCED_SYSTEM_CHECKS.append("api_errors.W003")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 USE_TZ = True
 TIME_ZONE = "UTC"
 USE_I18N = True
 LANGUAGE_CODE = "en-us"
+LANGUAGES = [("en", "English"), ("zh-hans", "Simplified Chinese")]
 
 REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "api_errors.handlers.exception_handler",
@@ -66,9 +122,27 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # No django.contrib.auth here: an unauthenticated request's user is None.
     "UNAUTHENTICATED_USER": None,
+    # Every operation's schema lists the error envelopes it can send.
+    "DEFAULT_SCHEMA_CLASS": "api_errors.openapi.ErrorsAutoSchema",
 }
 
-API_ERRORS: dict[str, object] = {"STYLE": os.environ.get("API_ERRORS_STYLE") or "status"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Example drive API",
+    "DESCRIPTION": "Errors follow the Error Handling page at /api/docs/errors/.",
+    "VERSION": "1.0.0",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
+API_ERRORS: dict[str, object] = {
+    "STYLE": os.environ.get("API_ERRORS_STYLE") or "status",
+    # Clients see what is left of their rate and quota on every paid call, not only on a 429.
+    "RATE_LIMIT_HEADERS_ON_SUCCESS": True,
+    # The search endpoint's credits: ApiKey.balance, one conditional UPDATE per call.
+    "BALANCE_HOOK": "example_project.drive.billing.ApiKeyBalance",
+}
 if os.environ.get("API_ERRORS_CATALOG"):
     API_ERRORS["CATALOG"] = os.environ["API_ERRORS_CATALOG"]
 

@@ -1,6 +1,8 @@
 """The example's URLs: the drive API, search, and api_errors' catalog and example errors."""
 
-from django.urls import include, path
+from django.contrib.staticfiles.views import serve as serve_static
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from example_project.drive.views import SearchView
 
@@ -14,4 +16,16 @@ urlpatterns = [
     path("api/", include("api_errors.urls")),
     path("api/drive/", include("example_project.drive.urls")),
     path("api/search/", SearchView.as_view(), name="search"),
+    # GET /api/docs/errors/: the Error Handling page, generated from the catalog
+    path("api/docs/", include("api_errors.docs_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/schema/swagger/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger"),
+    path(
+        "api/schema/redoc/",
+        SpectacularRedocView.as_view(url_name="schema", template_name="drive/redoc.html"),
+        name="redoc",
+    ),
+    # Swagger UI's and Redoc's files, from drf-spectacular-sidecar, with DEBUG off too:
+    # the example runs on runserver and gunicorn without a separate static file server.
+    re_path(r"^static/(?P<path>.*)$", serve_static, {"insecure": True}),
 ]

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+
+# django-ratelimit's rate syntax: calls per period, as in "5/10s", "100/m" or "1000/d".
+RATE_PATTERN = r"^\d+/([1-9]\d*)?[smhd]$"
+DEFAULT_RATE = "5/10s"
+DEFAULT_MONTHLY_QUOTA = 1000
 
 
 class Connector(models.TextChoices):
@@ -22,6 +28,23 @@ class ApiKey(models.Model):
     is_active = models.BooleanField(default=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The key's plan: how fast, how much a month, and the credits paid endpoints draw on.
+    rate = models.CharField(
+        max_length=32,
+        default=DEFAULT_RATE,
+        validators=[RegexValidator(RATE_PATTERN, "Use calls/period, such as 5/10s or 100/m.")],
+        help_text="Calls per window on paid endpoints, such as 5/10s; blank for no limit.",
+        blank=True,
+    )
+    monthly_quota = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        default=DEFAULT_MONTHLY_QUOTA,
+        help_text="Calls per calendar month (UTC) on paid endpoints; empty for no quota.",
+    )
+    balance = models.PositiveIntegerField(
+        default=0, help_text="Prepaid credits; each paid call costs one."
+    )
 
     class Meta:
         verbose_name = "API key"

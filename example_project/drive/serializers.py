@@ -53,5 +53,25 @@ class ImportSerializer(serializers.Serializer[Any]):
     connector = serializers.ChoiceField(choices=Connector.choices)
 
 
+SEARCH_QUERY_MAX_LENGTH = 200
+
+
 class SearchQuerySerializer(serializers.Serializer[Any]):
-    q = serializers.CharField(max_length=200)
+    q = serializers.CharField(max_length=SEARCH_QUERY_MAX_LENGTH)
+
+
+class ImportResultSerializer(serializers.Serializer[Any]):
+    connector = serializers.CharField()
+    state = serializers.CharField()
+
+
+class SearchHitSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    parent = serializers.IntegerField(allow_null=True)  # type: ignore[assignment]
+
+
+class SearchResultSerializer(serializers.Serializer[Any]):
+    query = serializers.CharField()
+    results = SearchHitSerializer(many=True)

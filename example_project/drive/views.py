@@ -11,6 +11,8 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
@@ -20,16 +22,22 @@ from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
 import api_errors
+from api_errors import raises
+from api_errors.limits import charge_balance, quota, rate_limit
 from api_errors.renderers import EnvelopeJSONRenderer
 from example_project.drive.authentication import ApiKeyAuthentication
+from example_project.drive.billing import SEARCH_COST, SEARCH_QUOTA_GROUP, SEARCH_RATE_GROUP
 from example_project.drive.exceptions import SearchFailed
 from example_project.drive.models import ApiKey, DriveItem
-from example_project.drive.search import search_upstream
+from example_project.drive.search import FAILING_QUERY, search_upstream
 from example_project.drive.serializers import (
+    SEARCH_QUERY_MAX_LENGTH,
     DriveItemSerializer,
     FolderQuerySerializer,
+    ImportResultSerializer,
     ImportSerializer,
     SearchQuerySerializer,
+    SearchResultSerializer,
 )
 
 logger = logging.getLogger(__name__)
@@ -37,7 +45,35 @@ logger = logging.getLogger(__name__)
 # Seconds a client should wait before asking again for a file that is still processing.
 PROCESSING_RETRY_AFTER = 5
 
+# The search's parameter as SearchQuerySerializer validates it, with the two queries the
+# README shows: Swagger UI offers both, and schemathesis' examples phase sends both.
+SEARCH_QUERY = OpenApiParameter(
+    "q",
+    {"type": "string", "minLength": 1, "maxLength": SEARCH_QUERY_MAX_LENGTH},
+    required=True,
+    description="Part of an item's name.",
+    examples=[
+        OpenApiExample("Found", value="read", description="Finds readme.txt."),
+        OpenApiExample(
+            "Upstream failure",
+            value=FAILING_QUERY,
+            description="Plays the search service being down: 502.",
+        ),
+    ],
+)
 
+
+def plan_rate(group: str, request: Request) -> str | None:
+    """The caller's own rate, such as "5/10s"; a blank rate is not limited."""
+    return cast(ApiKey, request.user).rate or None
+
+
+def plan_monthly_quota(group: str, request: Request) -> int | None:
+    """The caller's calls a month; ``None`` is no quota."""
+    return cast(ApiKey, request.user).monthly_quota
+
+
+@raises(api_errors.ClientExpired)
 class DriveAPI(APIView):
     """What every endpoint here takes and answers: a Bearer API key, JSON in, enveloped JSON out.
 
@@ -55,6 +91,15 @@ class DriveItemListView(DriveAPI, generics.ListCreateAPIView[DriveItem]):
     """``GET``: the root's items, or a folder's with ``?parent=<id>``. ``POST``: a new item."""
 
     serializer_class = DriveItemSerializer
+
+    @extend_schema(parameters=[FolderQuerySerializer])
+    @raises(api_errors.NotFound)
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    @raises(api_errors.Conflict)
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().post(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet[DriveItem]:
         query = FolderQuerySerializer(data=self.request.query_params)
@@ -88,6 +133,10 @@ class DriveItemDetailView(DriveAPI, generics.RetrieveAPIView[DriveItem]):
 class DriveItemDownloadView(DriveAPI):
     """The file's content; folders cannot be downloaded and processing files not yet."""
 
+    @extend_schema(
+        responses={(200, "text/plain"): OpenApiResponse(OpenApiTypes.STR, "The file's content.")}
+    )
+    @raises(api_errors.DownloadNotSupported, api_errors.StateNotReady)
     def get(self, request: Request, pk: int) -> HttpResponse:
         item = get_object_or_404(DriveItem, pk=pk)
         if item.is_folder:
@@ -105,6 +154,8 @@ class DriveItemDownloadView(DriveAPI):
 class ImportView(DriveAPI):
     """Start an import from a third-party connector the caller has linked."""
 
+    @extend_schema(request=ImportSerializer, responses={202: ImportResultSerializer})
+    @raises(api_errors.ConnectorNotLinked)
     def post(self, request: Request) -> Response:
         serializer = ImportSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -120,8 +171,18 @@ class ImportView(DriveAPI):
 
 
 class SearchView(DriveAPI):
-    """``GET /api/search/?q=...``: drive items by name, from the upstream search service."""
+    """``GET /api/search/?q=...``: drive items by name, from the upstream search service.
 
+    Paid, in this order: the key's rate (429), its monthly quota (403), one credit of its
+    balance (402). A request turned away by one is not counted by the next; a search that
+    fails upstream (502) is refunded.
+    """
+
+    @extend_schema(parameters=[SEARCH_QUERY], responses=SearchResultSerializer)
+    @raises(SearchFailed)
+    @rate_limit(group=SEARCH_RATE_GROUP, key="user", rate=plan_rate)
+    @quota(group=SEARCH_QUOTA_GROUP, key="user", limit=plan_monthly_quota)
+    @charge_balance(SEARCH_COST)
     def get(self, request: Request) -> Response:
         query = SearchQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
