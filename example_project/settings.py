@@ -12,6 +12,7 @@ Environment variables:
   (psycopg must be installed); SQLite otherwise.
 - ``REDIS_URL``: ``redis://host:port/db`` keeps the rate-limit and quota counters in Redis,
   shared by every worker (``make serve``); local memory, one process's own, otherwise.
+- ``CACHE_KEY_PREFIX``: the Redis cache's key prefix (empty by default).
 """
 
 from __future__ import annotations
@@ -99,7 +100,12 @@ REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 SILENCED_SYSTEM_CHECKS: list[str] = []
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Several deployments (or test runs) can share one Redis without sharing counts.
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", ""),
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

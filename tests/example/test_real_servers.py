@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 import sys
@@ -149,7 +150,9 @@ def test_gunicorn_workers_admit_exactly_the_rate_through_redis(seeded_db, tmp_pa
 
     started = time.monotonic()
     redis_url = "redis://127.0.0.1:6379/14"
-    redis.Redis.from_url(redis_url).flushdb()
+    # This run's own keys, so a run beside it on the same Redis cannot take its slots.
+    prefix = f"gunicorn-test-{os.getpid()}-{time.time_ns()}"
+    client = redis.Redis.from_url(redis_url)
     db_path = copy_db(seeded_db, tmp_path)
 
     def gunicorn(port):
@@ -166,7 +169,12 @@ def test_gunicorn_workers_admit_exactly_the_rate_through_redis(seeded_db, tmp_pa
 
     try:
         with example_server(
-            "status", db_path, tmp_path / "gunicorn.log", command=gunicorn, REDIS_URL=redis_url
+            "status",
+            db_path,
+            tmp_path / "gunicorn.log",
+            command=gunicorn,
+            REDIS_URL=redis_url,
+            CACHE_KEY_PREFIX=prefix,
         ) as server:
             while server.log().count("Booting worker") < WORKERS:
                 assert time.monotonic() - started < SERVER_START_TIMEOUT, server.log()
@@ -206,7 +214,8 @@ def test_gunicorn_workers_admit_exactly_the_rate_through_redis(seeded_db, tmp_pa
             assert status == 200
             assert rate_limit_fields(headers["RateLimit"])["search"]["r"] == 4
     finally:
-        redis.Redis.from_url(redis_url).flushdb()
+        for key in client.scan_iter(f"{prefix}:*"):
+            client.delete(key)
 
     served_by = Counter(ACCESS_LINE.findall(server.log()))
     assert sum(served_by.values()) == BURST + 1
