@@ -7,7 +7,10 @@ STAMP := $(VENV)/.installed
 REDIS_URL ?= redis://127.0.0.1:6379/0
 WORKERS ?= 4
 
-.PHONY: install run serve test lint typecheck pytest bench clean
+# The oldest supported Django, in a venv of its own.
+COMPAT_VENV := .venv-django42
+
+.PHONY: install run serve test lint typecheck pytest compat bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,9 +45,15 @@ typecheck: install
 
 test: pytest lint typecheck
 
+compat:
+	test -x $(COMPAT_VENV)/bin/python || $(PYTHON) -m venv $(COMPAT_VENV)
+	$(COMPAT_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(COMPAT_VENV)/bin/python -m pip install --quiet -e '.[dev]' 'django>=4.2,<5'
+	$(COMPAT_VENV)/bin/python -m pytest -q --ignore=tests/example/test_schema_fuzzing.py
+
 bench: install
 	$(BIN)/python benchmarks/correlation_middleware.py
 	$(BIN)/python benchmarks/rate_limit.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov *.egg-info
+	rm -rf $(VENV) $(COMPAT_VENV) .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov *.egg-info

@@ -15,6 +15,9 @@ class DriveItemSerializer(serializers.ModelSerializer[DriveItem]):
     parent = serializers.PrimaryKeyRelatedField(  # type: ignore[assignment]
         queryset=DriveItem.objects.all(), allow_null=True, required=False
     )
+    # Declared, so no unique validator is derived from the model's constraints (DRF does on
+    # Django 4.2): a name taken in the folder is a Conflict raised by the view.
+    name = serializers.CharField(max_length=DriveItem._meta.get_field("name").max_length)
     content = serializers.CharField(
         write_only=True, required=False, allow_blank=True, trim_whitespace=False
     )

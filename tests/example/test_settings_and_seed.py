@@ -92,9 +92,15 @@ def test_redis_url_shares_the_counters_and_keeps_the_warning(example_settings):
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": "redis://cache.internal:6380/2",
+            "KEY_PREFIX": "",
         }
     }
     assert settings["SILENCED_SYSTEM_CHECKS"] == []
+
+
+def test_cache_key_prefix_separates_deployments_on_one_redis(example_settings):
+    settings = example_settings(REDIS_URL="redis://127.0.0.1:6379/0", CACHE_KEY_PREFIX="staging")
+    assert settings["CACHES"]["default"]["KEY_PREFIX"] == "staging"
 
 
 @pytest.mark.parametrize(
