@@ -43,7 +43,7 @@ def render_problem(error: ResolvedError, context: RenderContext) -> dict[str, An
         title = str(error.entry.message)
     else:
         problem_type = "about:blank"
-        title = _status_phrase(error.http_status)
+        title = status_phrase(error.http_status) or "Error"
     return {
         "type": problem_type,
         "title": title,
@@ -54,11 +54,12 @@ def render_problem(error: ResolvedError, context: RenderContext) -> dict[str, An
     }
 
 
-def _status_phrase(status: int) -> str:
+def status_phrase(status: int) -> str | None:
+    """``"Not Found"`` for 404; ``None`` for a status HTTP does not name."""
     try:
         return HTTPStatus(status).phrase
     except ValueError:
-        return "Error"
+        return None
 
 
 Renderer = Callable[[ResolvedError, RenderContext], dict[str, Any]]

@@ -9,6 +9,12 @@ from http import HTTPStatus
 import pytest
 from django.test import override_settings
 
+from api_errors.catalog import Condition, get_catalog
+from api_errors.conf import get_settings
+from api_errors.conversion import for_condition
+from api_errors.envelopes import RenderContext, render_envelope
+from api_errors.responses import FALLBACK_BODIES
+
 # Platform document (status style): code, default HTTP status, exact message.
 PLATFORM_ROWS = [
     (68300004, 400, "Invalid parameter!"),
@@ -226,3 +232,14 @@ def test_post_to_example_is_method_not_allowed(client, settings, api_errors, con
     assert response["Content-Type"] == content_type
     assert response["Allow"] == "GET, HEAD"
     assert response.json() == body
+
+
+@pytest.mark.parametrize("style", ["status", "success", "problem"])
+def test_fallback_bodies_say_what_the_catalog_says_for_a_server_error(style):
+    """The last-resort 500 bodies are constants (rendering failed); they cannot drift."""
+    with override_settings(API_ERRORS={"STYLE": style}):
+        conf = get_settings()
+        error = for_condition(Condition.SERVER_ERROR, get_catalog())
+        body = render_envelope(error, RenderContext(path="/", correlation_id=None, conf=conf))
+    body.pop("instance", None)
+    assert FALLBACK_BODIES[style] == body

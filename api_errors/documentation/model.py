@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ from api_errors.catalog import (
     Code,
     Condition,
 )
+from api_errors.envelopes import status_phrase
 
 TEMPLATE_NAME = "api_errors/error_handling.html"
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -232,7 +232,5 @@ def status_tone(status: int) -> str:
 
 
 def status_text(status: int) -> str:
-    try:
-        return f"{status} {HTTPStatus(status).phrase}"
-    except ValueError:
-        return str(status)
+    phrase = status_phrase(status)
+    return f"{status} {phrase}" if phrase else str(status)
