@@ -293,24 +293,21 @@ for _path, _condition in DRF_CONDITIONS.items():
 register("rest_framework.exceptions.APIException")(_drf_api_exception(None))
 
 
-@register("rest_framework.exceptions.ValidationError")
-def _drf_validation_error(exc: Any, catalog: Catalog) -> ResolvedError:
-    return for_condition(
-        Condition.VALIDATION_ERROR,
-        catalog,
-        http_status=int(exc.status_code),
-        errors=flatten_drf_detail(exc.detail),
-        exception=exc,
-    )
+def _drf_with_details(condition: str) -> Converter:
+    """DRF's own details as the ``errors`` list: a serializer's field errors, or the parse
+    failure DRF words for clients ("JSON parse error - ...")."""
+
+    def convert(exc: Any, catalog: Catalog) -> ResolvedError:
+        return for_condition(
+            condition,
+            catalog,
+            http_status=int(exc.status_code),
+            errors=flatten_drf_detail(exc.detail),
+            exception=exc,
+        )
+
+    return convert
 
 
-@register("rest_framework.exceptions.ParseError")
-def _drf_parse_error(exc: Any, catalog: Catalog) -> ResolvedError:
-    # DRF writes parse failures for clients ("JSON parse error - ..."): keep them as a detail.
-    return for_condition(
-        Condition.MALFORMED_REQUEST,
-        catalog,
-        http_status=int(exc.status_code),
-        errors=flatten_drf_detail(exc.detail),
-        exception=exc,
-    )
+register("rest_framework.exceptions.ValidationError")(_drf_with_details(Condition.VALIDATION_ERROR))
+register("rest_framework.exceptions.ParseError")(_drf_with_details(Condition.MALFORMED_REQUEST))
