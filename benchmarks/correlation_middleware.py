@@ -10,23 +10,14 @@ django-guid is measured too when installed (``pip install -e '.[bench]'``).
 
 from __future__ import annotations
 
-import argparse
 import importlib.util
-import io
-import random
-import statistics
-import sys
-import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-import django
 from django.conf import settings
 from django.http import HttpResponse
 from django.urls import path
+from harness import arguments, configure_django, interleaved, wsgi_environ
 
 HAS_GUID = importlib.util.find_spec("django_guid") is not None
 
@@ -62,19 +53,12 @@ if HAS_GUID:
 
 
 def configure() -> None:
-    sys.modules.setdefault(__name__, sys.modules["__main__"])
-    settings.configure(
-        DEBUG=False,
-        SECRET_KEY="benchmark",
-        ALLOWED_HOSTS=["*"],
-        ROOT_URLCONF=__name__,
+    configure_django(
+        __name__,
         INSTALLED_APPS=["api_errors", *(["django_guid"] if HAS_GUID else [])],
         MIDDLEWARE=[],
-        DATABASES={},
-        LOGGING_CONFIG=None,
         DJANGO_GUID={"GUID_HEADER_NAME": "X-Correlation-ID"},
     )
-    django.setup()
 
 
 def make_app(middleware: list[str]) -> Callable[[dict[str, Any]], None]:
@@ -93,42 +77,17 @@ def make_app(middleware: list[str]) -> Callable[[dict[str, Any]], None]:
     return call
 
 
-def environ(extra: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "REQUEST_METHOD": "GET",
-        "PATH_INFO": "/api/ping/",
-        "SERVER_NAME": "127.0.0.1",
-        "SERVER_PORT": "8000",
-        "wsgi.input": io.BytesIO(b""),
-        "wsgi.url_scheme": "http",
-        **extra,
-    }
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=300, help="requests per batch")
-    parser.add_argument("--rounds", type=int, default=150, help="shuffled rounds of batches")
-    args = parser.parse_args()
+    args = arguments((__doc__ or "").splitlines()[0], requests=300, rounds=150)
     configure()
 
-    apps: dict[str, tuple[Callable[[dict[str, Any]], None], dict[str, Any]]] = {}
+    variants: dict[str, Callable[[], None]] = {}
     for name, variant in VARIANTS.items():
+        app = make_app(variant["MIDDLEWARE"])
         extra = {k: v for k, v in variant.items() if k != "MIDDLEWARE"}
-        apps[name] = (make_app(variant["MIDDLEWARE"]), environ(extra))
+        variants[name] = lambda app=app, extra=extra: app(wsgi_environ("/api/ping/", **extra))
 
-    samples: dict[str, list[float]] = {name: [] for name in apps}
-    order = list(apps)
-    for _ in range(args.rounds + 1):
-        random.shuffle(order)
-        for name in order:
-            app, base = apps[name]
-            start = time.perf_counter()
-            for _ in range(args.requests):
-                app(dict(base))
-            samples[name].append((time.perf_counter() - start) / args.requests * 1e6)
-    # The first round warms caches and is dropped.
-    medians = {name: statistics.median(values[1:]) for name, values in samples.items()}
+    medians = interleaved(variants, args.requests, args.rounds)
     baseline = medians["bare Django"]
     print(f"{args.rounds} rounds x {args.requests} requests, median per request")
     print(f"{'variant':<24}{'us/request':>12}{'ratio':>8}{'added us':>10}")

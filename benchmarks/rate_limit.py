@@ -10,37 +10,23 @@ unlimited view, and the Redis round trips per request, counted on the connection
 
 from __future__ import annotations
 
-import argparse
-import io
 import os
-import random
-import statistics
 import sys
-import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-import django
-from django.conf import settings
 from django.urls import path
+from harness import arguments, configure_django, interleaved, wsgi_environ
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/13")
 HUGE_RATE = "100000000/h"  # never reached: every request is counted and admitted
 
 
 def configure() -> None:
-    sys.modules.setdefault(__name__, sys.modules["__main__"])
-    settings.configure(
-        DEBUG=False,
-        SECRET_KEY="benchmark",
-        ALLOWED_HOSTS=["*"],
-        ROOT_URLCONF=__name__,
+    configure_django(
+        __name__,
         INSTALLED_APPS=["rest_framework", "api_errors"],
         MIDDLEWARE=["api_errors.middleware.ApiErrorsMiddleware"],
-        DATABASES={},
         CACHES={
             "default": {
                 "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -54,9 +40,7 @@ def configure() -> None:
             "UNAUTHENTICATED_USER": None,
             "DEFAULT_THROTTLE_RATES": {"anon": HUGE_RATE},
         },
-        LOGGING_CONFIG=None,
     )
-    django.setup()
 
 
 def build_urls() -> list[Any]:
@@ -117,23 +101,8 @@ class RoundTrips:
         redis.connection.AbstractConnection.send_packed_command = counting  # type: ignore[method-assign]
 
 
-def environ(path_info: str) -> dict[str, Any]:
-    return {
-        "REQUEST_METHOD": "GET",
-        "PATH_INFO": path_info,
-        "SERVER_NAME": "127.0.0.1",
-        "SERVER_PORT": "8000",
-        "REMOTE_ADDR": "127.0.0.1",
-        "wsgi.input": io.BytesIO(b""),
-        "wsgi.url_scheme": "http",
-    }
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--requests", type=int, default=200, help="requests per batch")
-    parser.add_argument("--rounds", type=int, default=40, help="shuffled rounds of batches")
-    args = parser.parse_args()
+    args = arguments((__doc__ or "").splitlines()[0], requests=200, rounds=40)
     configure()
     globals()["urlpatterns"] = build_urls()
 
@@ -151,35 +120,27 @@ def main() -> None:
     def start_response(status: str, headers: list[tuple[str, str]]) -> None:
         assert status.startswith("200"), status
 
-    def serve(path_info: str) -> None:
-        for _ in handler(environ(path_info), start_response):
-            pass
-
-    samples: dict[str, list[float]] = {name: [] for name in VARIANTS}
+    served: dict[str, int] = dict.fromkeys(VARIANTS, 0)
     round_trips: dict[str, int] = dict.fromkeys(VARIANTS, 0)
-    order = list(VARIANTS)
-    for round_number in range(args.rounds + 1):
-        random.shuffle(order)
-        for name in order:
-            before = trips.count
-            start = time.perf_counter()
-            for _ in range(args.requests):
-                serve(VARIANTS[name])
-            elapsed = time.perf_counter() - start
-            if round_number:  # the first round warms connections and is dropped
-                samples[name].append(elapsed / args.requests * 1e6)
-                round_trips[name] += trips.count - before
 
-    served = args.rounds * args.requests
-    baseline = statistics.median(samples["unlimited"])
+    def server_of(name: str, path_info: str) -> Callable[[], None]:
+        def serve() -> None:
+            before = trips.count
+            for _ in handler(wsgi_environ(path_info), start_response):
+                pass
+            round_trips[name] += trips.count - before
+            served[name] += 1
+
+        return serve
+
+    variants = {name: server_of(name, path_info) for name, path_info in VARIANTS.items()}
+    medians = interleaved(variants, args.requests, args.rounds)
+    baseline = medians["unlimited"]
     print(f"Redis at {REDIS_URL}; {args.rounds} rounds x {args.requests} requests")
     print(f"{'variant':<30}{'us/request':>12}{'ratio':>8}{'round trips':>13}")
-    run: Callable[[str], float] = lambda name: statistics.median(samples[name])  # noqa: E731
-    for name in VARIANTS:
-        value = run(name)
-        print(
-            f"{name:<30}{value:>12.1f}{value / baseline:>8.2f}{round_trips[name] / served:>13.2f}"
-        )
+    for name, value in medians.items():
+        per_request = round_trips[name] / served[name]
+        print(f"{name:<30}{value:>12.1f}{value / baseline:>8.2f}{per_request:>13.2f}")
 
 
 if __name__ == "__main__":
