@@ -1,15 +1,20 @@
 from __future__ import annotations
 
 from django.apps import AppConfig, apps
+from django.core.checks import register
+
+from api_errors.deprecation import renamed
 
 
-class ApiErrorsConfig(AppConfig):
+class APIErrorsConfig(AppConfig):
     name = "api_errors"
     verbose_name = "API errors"
 
     def ready(self) -> None:
-        from api_errors import checks  # noqa: F401  (registers the system checks)
+        from api_errors.checks import CHECKS
 
+        for check, tags in CHECKS:
+            register(check, *tags)
         trust_django_redis_cache()
 
 
@@ -23,3 +28,6 @@ def trust_django_redis_cache() -> None:
     backend = "django.core.cache.backends.redis.RedisCache"
     if backend not in ratelimit_checks.SUPPORTED_CACHE_BACKENDS:
         ratelimit_checks.SUPPORTED_CACHE_BACKENDS.append(backend)
+
+
+__getattr__ = renamed(__name__, {"ApiErrorsConfig": "APIErrorsConfig"}, globals())

@@ -1,15 +1,21 @@
-"""The ``API_ERRORS`` settings dict, read lazily so ``override_settings`` just works."""
+"""The ``API_ERRORS`` settings dict, read lazily, and the one resolver for what it names.
+
+Nothing here imports the rest of the package. What is built from the settings (the style,
+the catalog, the pipeline) is cached on the settings object through ``derived``, so it is
+rebuilt whenever ``API_ERRORS`` changes without this module knowing who built it.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings as django_settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.utils.module_loading import import_string
 
 SETTING_NAME = "API_ERRORS"
 
@@ -35,19 +41,18 @@ DEFAULTS: dict[str, Any] = {
     "BALANCE_HOOK": None,
 }
 
-STYLES = ("status", "success", "problem")
-DEFAULT_CATALOG_FOR_STYLE = {"status": "platform", "success": "drive", "problem": "drive"}
+Built = TypeVar("Built")
 
 
-class ApiErrorsSettings:
+class APIErrorsSettings:
     """Typed view of ``settings.API_ERRORS`` merged over the defaults."""
 
     def __init__(self, user: Mapping[str, Any]) -> None:
         self.user = dict(user)
         merged = {**DEFAULTS, **self.user}
-        self.STYLE: str = merged["STYLE"]
-        default_catalog = DEFAULT_CATALOG_FOR_STYLE.get(str(self.STYLE), "platform")
-        self.CATALOG: Any = merged["CATALOG"] or default_catalog
+        self.STYLE: Any = merged["STYLE"]
+        # None: the style's own preset (see api_errors.active).
+        self.CATALOG: Any = merged["CATALOG"]
         # Wrong container types fall back to empty ones here; the system checks report them.
         errors, conditions = merged["ERRORS"], merged["CONDITIONS"]
         self.ERRORS: list[Any] = list(errors) if isinstance(errors, list | tuple) else []
@@ -80,6 +85,7 @@ class ApiErrorsSettings:
         self.correlation_meta_key = "HTTP_" + str(self.CORRELATION_ID_HEADER).upper().replace(
             "-", "_"
         )
+        self._derived: dict[Callable[[APIErrorsSettings], Any], Any] = {}
 
     def is_api_path(self, path: str) -> bool:
         return path.startswith(self.API_PREFIXES)
@@ -87,6 +93,14 @@ class ApiErrorsSettings:
     @property
     def correlation_pattern(self) -> re.Pattern[str] | None:
         return compiled_pattern(self.CORRELATION_ID_PATTERN)
+
+    def derived(self, build: Callable[[APIErrorsSettings], Built]) -> Built:
+        """``build(self)``, computed once for these settings; a failed build is not kept."""
+        try:
+            return self._derived[build]  # type: ignore[no-any-return]
+        except KeyError:
+            value = self._derived[build] = build(self)
+            return value
 
 
 @lru_cache(maxsize=8)
@@ -98,17 +112,17 @@ def compiled_pattern(pattern: str) -> re.Pattern[str] | None:
         return None
 
 
-_cached: ApiErrorsSettings | None = None
+_cached: APIErrorsSettings | None = None
 
 
-def get_settings() -> ApiErrorsSettings:
-    """The current settings; rebuilt after ``API_ERRORS`` changes."""
+def get_settings() -> APIErrorsSettings:
+    """The current settings; a new object after ``API_ERRORS`` changes."""
     global _cached
     if _cached is None:
         user = getattr(django_settings, SETTING_NAME, None) or {}
         if not isinstance(user, Mapping):
             user = {}
-        _cached = ApiErrorsSettings(user)
+        _cached = APIErrorsSettings(user)
     return _cached
 
 
@@ -117,8 +131,41 @@ def _drop_cached_settings(*, setting: str, **kwargs: Any) -> None:
     global _cached
     if setting == SETTING_NAME:
         _cached = None
-        from api_errors.catalog import clear_catalog_cache
-        from api_errors.pipeline import clear_pipeline_cache
 
-        clear_catalog_cache()
-        clear_pipeline_cache()
+
+class SettingError(ValueError):
+    """A setting names something that cannot be used: the runtime and the checks see this."""
+
+
+def subclass_of(base: type) -> Callable[[Any], bool]:
+    return lambda value: isinstance(value, type) and issubclass(value, base)
+
+
+def instance_of(kind: type | tuple[type, ...]) -> Callable[[Any], bool]:
+    return lambda value: isinstance(value, kind)
+
+
+def resolve(
+    key: str,
+    value: Any,
+    *,
+    accept: Callable[[Any], bool],
+    expected: str,
+    named: Mapping[str, Any] | None = None,
+) -> Any:
+    """What ``API_ERRORS[key]`` names: an entry of ``named`` (a short name), the object
+    itself, or a dotted path to it. Anything ``accept`` refuses is a ``SettingError``."""
+    found = value
+    if isinstance(value, str):
+        if named is not None and value in named:
+            found = named[value]
+        elif "." in value:
+            try:
+                found = import_string(value)
+            except ImportError as exc:
+                raise SettingError(
+                    f"{SETTING_NAME}[{key!r}] {value!r} cannot be imported: {exc}"
+                ) from exc
+    if not accept(found):
+        raise SettingError(f"{SETTING_NAME}[{key!r}] {value!r} is not {expected}.")
+    return found

@@ -8,45 +8,16 @@ need importing.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from api_errors.catalog import Catalog, CatalogEntry, Code, Condition, Message
-from api_errors.conf import ApiErrorsSettings
+from api_errors.catalog.types import Catalog, Condition, FieldError, Message, ResolvedError
+from api_errors.conf import APIErrorsSettings
 from api_errors.exceptions import APIError
-from api_errors.validation import FieldError, flatten_django_validation_error, flatten_drf_detail
-
-
-@dataclass
-class ResolvedError:
-    """A catalog error ready to report and render."""
-
-    entry: CatalogEntry
-    http_status: int
-    message: Message
-    condition: str | None = None
-    errors: list[FieldError] | None = None
-    headers: dict[str, str] = field(default_factory=dict)
-    exception: BaseException | None = None
-    alert: bool = True
-
-    @property
-    def code(self) -> Code:
-        return self.entry.code
-
-    @property
-    def is_server_error(self) -> bool:
-        return self.http_status >= 500
-
-    @property
-    def client_message(self) -> Message:
-        """What the client reads: 5xx bodies only ever carry the catalog's message."""
-        return self.entry.message if self.is_server_error else self.message
-
+from api_errors.http import whole_seconds
+from api_errors.validation import flatten_django_validation_error, flatten_drf_detail
 
 Converter = Callable[[Any, Catalog], ResolvedError]
 
@@ -106,7 +77,7 @@ def for_condition(
 
 def retry_after_seconds(seconds: float) -> str:
     """An integer ``Retry-After`` value, never below one second."""
-    return str(max(1, math.ceil(seconds)))
+    return str(whole_seconds(seconds))
 
 
 def register(dotted_class_path: str) -> Callable[[Converter], Converter]:
@@ -137,14 +108,14 @@ def converter_for_type(exc_type: type[BaseException]) -> Converter:
     return converter
 
 
-def to_api_error(exc: BaseException, catalog: Catalog, conf: ApiErrorsSettings) -> ResolvedError:
+def to_api_error(exc: BaseException, catalog: Catalog, conf: APIErrorsSettings) -> ResolvedError:
     """Convert ``exc`` and give 429 and 503 their ``Retry-After``."""
     error = converter_for_type(type(exc))(exc, catalog)
     return with_retry_after(error, conf)
 
 
 def status_to_api_error(
-    status: int, catalog: Catalog, conf: ApiErrorsSettings, headers: Mapping[str, str]
+    status: int, catalog: Catalog, conf: APIErrorsSettings, headers: Mapping[str, str]
 ) -> ResolvedError:
     """The catalog error for an error response that carried no exception."""
     kept = {name: headers[name] for name in KEPT_HEADERS if name in headers}
@@ -152,7 +123,7 @@ def status_to_api_error(
     return with_retry_after(error, conf)
 
 
-def with_retry_after(error: ResolvedError, conf: ApiErrorsSettings) -> ResolvedError:
+def with_retry_after(error: ResolvedError, conf: APIErrorsSettings) -> ResolvedError:
     if error.http_status in (429, 503) and "Retry-After" not in error.headers:
         error.headers["Retry-After"] = retry_after_seconds(conf.DEFAULT_RETRY_AFTER)
     return error

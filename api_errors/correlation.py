@@ -6,7 +6,7 @@ import logging
 import os
 from contextvars import ContextVar, Token
 
-from api_errors.conf import ApiErrorsSettings
+from api_errors.conf import APIErrorsSettings
 
 _correlation_id: ContextVar[str | None] = ContextVar("api_errors_correlation_id", default=None)
 
@@ -33,7 +33,7 @@ def new_correlation_id() -> str:
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
-def accepted_correlation_id(value: str | None, conf: ApiErrorsSettings) -> str | None:
+def accepted_correlation_id(value: str | None, conf: APIErrorsSettings) -> str | None:
     """``value`` when incoming ids are trusted and it matches the pattern in full, else ``None``."""
     if not value or not conf.TRUST_CORRELATION_ID:
         return None
@@ -46,7 +46,7 @@ def accepted_correlation_id(value: str | None, conf: ApiErrorsSettings) -> str |
     return value
 
 
-def correlation_id_for(meta: dict[str, object], conf: ApiErrorsSettings) -> str:
+def correlation_id_for(meta: dict[str, object], conf: APIErrorsSettings) -> str:
     """The id to use for a request: the client's when acceptable, a new one otherwise."""
     incoming = meta.get(conf.correlation_meta_key)
     accepted = accepted_correlation_id(incoming if isinstance(incoming, str) else None, conf)

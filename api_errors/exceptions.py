@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from api_errors.catalog import Code, Condition, Message
+from api_errors.catalog.types import Code, Condition, Message
+from api_errors.deprecation import renamed
 
 
 class APIError(Exception):
@@ -53,15 +54,15 @@ class InvalidParameter(APIError):
     condition = Condition.VALIDATION_ERROR
 
 
-class BadRequest(APIError):
+class MalformedRequest(APIError):
     condition = Condition.MALFORMED_REQUEST
 
 
-class NotAuthenticated(APIError):
+class AuthenticationRequired(APIError):
     condition = Condition.NOT_AUTHENTICATED
 
 
-class AuthenticationFailed(APIError):
+class InvalidCredentials(APIError):
     condition = Condition.AUTHENTICATION_FAILED
 
 
@@ -73,7 +74,7 @@ class AccessDenied(APIError):
     condition = Condition.PERMISSION_DENIED
 
 
-class NotFound(APIError):
+class ResourceNotFound(APIError):
     condition = Condition.NOT_FOUND
 
 
@@ -119,3 +120,14 @@ class InsufficientBalance(APIError):
 
 class ServiceUnavailable(APIError):
     condition = Condition.SERVICE_UNAVAILABLE
+
+
+# Names that clashed with DRF's and Django's own exceptions.
+RENAMED = {
+    "BadRequest": "MalformedRequest",
+    "NotAuthenticated": "AuthenticationRequired",
+    "AuthenticationFailed": "InvalidCredentials",
+    "NotFound": "ResourceNotFound",
+}
+
+__getattr__ = renamed(__name__, RENAMED, globals())

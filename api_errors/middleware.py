@@ -10,8 +10,9 @@ from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 
-from api_errors.conf import ApiErrorsSettings, get_settings
+from api_errors.conf import APIErrorsSettings, get_settings
 from api_errors.correlation import correlation_id_for, reset_correlation_id, set_correlation_id
+from api_errors.deprecation import renamed
 from api_errors.limits.headers import STATE_HEADER, USAGE_ATTRIBUTE, rate_limit_headers
 from api_errors.pipeline import respond_to_error_status, respond_to_exception
 
@@ -27,7 +28,7 @@ def _is_json(response: HttpResponseBase) -> bool:
     return media_type == "application/json" or media_type.endswith("+json")
 
 
-class ApiErrorsMiddleware:
+class APIErrorsMiddleware:
     """Put it near the top of ``MIDDLEWARE`` so it sees what the others answer."""
 
     sync_capable = True
@@ -73,7 +74,7 @@ class ApiErrorsMiddleware:
         request: HttpRequest,
         response: HttpResponseBase,
         correlation_id: str,
-        conf: ApiErrorsSettings,
+        conf: APIErrorsSettings,
     ) -> HttpResponseBase:
         if (
             response.status_code >= 400
@@ -108,3 +109,6 @@ class ApiErrorsMiddleware:
         names = {name.strip().lower() for name in existing.split(",")}
         if header.lower() not in names and "*" not in names:
             response[EXPOSE_HEADERS] = f"{existing}, {header}"
+
+
+__getattr__ = renamed(__name__, {"ApiErrorsMiddleware": "APIErrorsMiddleware"}, globals())

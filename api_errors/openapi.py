@@ -16,22 +16,15 @@ from rest_framework import exceptions as drf_exceptions
 from rest_framework.permissions import AllowAny
 from rest_framework.throttling import BaseThrottle
 
-from api_errors.catalog import get_catalog
+from api_errors.active import get_catalog, get_style
+from api_errors.catalog.types import ResolvedError
 from api_errors.conf import get_settings
-from api_errors.conversion import ResolvedError, to_api_error
+from api_errors.conversion import to_api_error
 from api_errors.declarations import (
     CHARGES_ATTRIBUTE,
     LIMITS_ATTRIBUTE,
     RAISES_ATTRIBUTE,
     declared,
-)
-from api_errors.envelopes import (
-    CORRELATION_KEY,
-    DEBUG_KEY,
-    ERRORS_KEY,
-    RenderContext,
-    content_type_for,
-    render_envelope,
 )
 from api_errors.exceptions import (
     InsufficientBalance,
@@ -41,6 +34,7 @@ from api_errors.exceptions import (
 from api_errors.limits.headers import POLICY_HEADER, STATE_HEADER
 from api_errors.limits.policies import Policy, fail_open
 from api_errors.renderers import EnvelopeJSONRenderer
+from api_errors.styles import RenderContext
 
 BODY_METHODS = {"POST", "PUT", "PATCH"}
 
@@ -57,7 +51,7 @@ class ErrorsAutoSchema(AutoSchema):
         responses: dict[str, Any] = operation["responses"]
         if self._wraps_success():
             for status, response in responses.items():
-                _wrap_success(status, response)
+                wrap_success(status, response)
         for code, errors in self.possible_errors(operation).items():
             responses[str(code)] = error_response(code, errors, path)
         for response in responses.values():
@@ -69,8 +63,7 @@ class ErrorsAutoSchema(AutoSchema):
 
     def _wraps_success(self) -> bool:
         renderers = getattr(self.view, "renderer_classes", [])
-        style = get_settings().STYLE
-        return style != "problem" and any(
+        return get_style().wraps_success and any(
             isinstance(r, type) and issubclass(r, EnvelopeJSONRenderer) for r in renderers
         )
 
@@ -191,94 +184,32 @@ def error_headers(status: int) -> dict[str, Any]:
     return headers
 
 
-FIELD_ERROR_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["field", "code", "message"],
-    "properties": {
-        "field": {"type": "string"},
-        "code": {"type": "string"},
-        "message": {"type": "string"},
-    },
-}
-
-
-def envelope_schema(status: int, errors: list[ResolvedError]) -> dict[str, Any]:
-    """The style's envelope with ``error_code`` (or ``code``) limited to ``errors``' codes."""
-    style = get_settings().STYLE
-    codes = [error.code for error in errors]
-    code_schema: dict[str, Any] = {
-        "type": "integer" if all(isinstance(c, int) for c in codes) else "string",
-        "enum": codes,
-    }
-    optional: dict[str, Any] = {
-        ERRORS_KEY: {"type": "array", "items": FIELD_ERROR_SCHEMA},
-        CORRELATION_KEY: {"type": "string"},
-        DEBUG_KEY: {"type": "object"},
-    }
-    if style == "success":
-        properties = {
-            "success": {"type": "boolean", "enum": [False]},
-            "message": {"type": "string"},
-            "error_code": code_schema,
-        }
-    elif style == "problem":
-        properties = {
-            "type": {"type": "string"},
-            "title": {"type": "string"},
-            "status": {"type": "integer", "enum": [status]},
-            "detail": {"type": "string"},
-            "instance": {"type": "string"},
-            "code": code_schema,
-        }
-    else:
-        properties = {
-            "status": {"type": "boolean", "enum": [False]},
-            "error_code": code_schema,
-            "error_message": {"type": "string"},
-        }
-    return {
-        "type": "object",
-        "required": list(properties),
-        "properties": {**properties, **optional},
-        "additionalProperties": False,
-    }
-
-
 def error_response(status: int, errors: list[ResolvedError], path: str) -> dict[str, Any]:
-    conf = get_settings()
-    example = render_envelope(errors[0], RenderContext(path=path, correlation_id=None, conf=conf))
+    """The documented response for ``status``: the style's schema limited to ``errors``'
+    codes, with the first one rendered as the example."""
+    style = get_style()
+    context = RenderContext(path=path, correlation_id=None, conf=style.conf)
     described = "; ".join(f"{error.code}: {error.entry.message}" for error in errors)
+    code_schema = style.code_schema([error.code for error in errors])
     return {
         "description": described,
         "headers": error_headers(status),
         "content": {
-            content_type_for(conf.STYLE): {
-                "schema": envelope_schema(status, errors),
-                "example": example,
+            style.media_type: {
+                "schema": style.error_schema(status, code_schema),
+                "example": style.render(errors[0], context),
             }
         },
     }
 
 
-def _wrap_success(status: str, response: dict[str, Any]) -> None:
+def wrap_success(status: str, response: dict[str, Any]) -> None:
     """Describe ``EnvelopeJSONRenderer``'s wrapping of a successful body."""
     if not status.startswith("2"):
         return
-    style = get_settings().STYLE
+    style = get_style()
     for media_type, media in response.get("content", {}).items():
         if not media_type.endswith("json"):
             continue  # a file or text the view returns itself is not enveloped
-        data = media.get("schema", {})
-        if style == "status":
-            head = {
-                "status": {"type": "boolean", "enum": [True]},
-                "error_code": {"type": "integer", "enum": [0]},
-            }
-        else:
-            head = {"success": {"type": "boolean", "enum": [True]}}
-        media["schema"] = {
-            "type": "object",
-            "required": [*head, "data"],
-            "properties": {**head, "data": data},
-        }
+        media["schema"] = style.success_schema(media.get("schema", {}))
         media.pop("examples", None)

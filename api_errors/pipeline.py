@@ -8,18 +8,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.utils.module_loading import import_string
 from rest_framework.views import set_rollback
 
-from api_errors.catalog import Catalog, get_catalog
-from api_errors.conf import ApiErrorsSettings, get_settings
-from api_errors.conversion import ResolvedError, status_to_api_error, to_api_error
+from api_errors.active import catalog_for, style_for
+from api_errors.catalog.types import Catalog, ResolvedError
+from api_errors.conf import APIErrorsSettings, get_settings, resolve, subclass_of
+from api_errors.conversion import status_to_api_error, to_api_error
 from api_errors.correlation import get_correlation_id
-from api_errors.envelopes import RenderContext
 from api_errors.reporting import report_error
 from api_errors.responses import build_error_response, fallback_response
+from api_errors.styles import RenderContext, Style, resolve_style
 
 logger = logging.getLogger("api_errors")
 
@@ -27,12 +28,16 @@ logger = logging.getLogger("api_errors")
 class ErrorPipeline:
     """Turns exceptions and bare error statuses into envelope responses."""
 
-    def __init__(self, conf: ApiErrorsSettings) -> None:
+    def __init__(self, conf: APIErrorsSettings) -> None:
         self.conf = conf
 
     @property
     def catalog(self) -> Catalog:
-        return get_catalog()
+        return catalog_for(self.conf)
+
+    @property
+    def style(self) -> Style:
+        return style_for(self.conf)
 
     def correlation_id(self, request: HttpRequest) -> str | None:
         return getattr(request, "correlation_id", None) or get_correlation_id()
@@ -54,7 +59,7 @@ class ErrorPipeline:
         context = RenderContext(
             path=request.path, correlation_id=self.correlation_id(request), conf=self.conf
         )
-        return build_error_response(error, context)
+        return build_error_response(error, context, self.style)
 
     def handle_exception(
         self, exc: BaseException, request: HttpRequest, *, send_signal: bool = True
@@ -67,7 +72,7 @@ class ErrorPipeline:
             return self.respond(error, request)
         except Exception:
             logger.exception("api_errors could not render an error response")
-            return fallback_response(self.conf)
+            return fallback_response(fallback_style(self.conf))
 
     def handle_error_status(
         self, status: int, request: HttpRequest, headers: Mapping[str, str]
@@ -79,26 +84,31 @@ class ErrorPipeline:
             return self.respond(error, request)
         except Exception:
             logger.exception("api_errors could not render an error response")
-            return fallback_response(self.conf)
+            return fallback_response(fallback_style(self.conf))
 
 
-_cached: ErrorPipeline | None = None
+def fallback_style(conf: APIErrorsSettings) -> type[Style] | None:
+    """The style class of the last-resort body; ``None`` (the status style's) if unusable."""
+    try:
+        return resolve_style(conf.STYLE)
+    except Exception:
+        return None
+
+
+def resolve_pipeline(value: Any) -> type[ErrorPipeline]:
+    """The ``ErrorPipeline`` subclass ``API_ERRORS["PIPELINE"]`` names."""
+    pipeline: type[ErrorPipeline] = resolve(
+        "PIPELINE", value, accept=subclass_of(ErrorPipeline), expected="an ErrorPipeline subclass"
+    )
+    return pipeline
+
+
+def _build_pipeline(conf: APIErrorsSettings) -> ErrorPipeline:
+    return resolve_pipeline(conf.PIPELINE)(conf)
 
 
 def get_pipeline() -> ErrorPipeline:
-    global _cached
-    if _cached is None:
-        conf = get_settings()
-        pipeline_class = conf.PIPELINE
-        if isinstance(pipeline_class, str):
-            pipeline_class = import_string(pipeline_class)
-        _cached = pipeline_class(conf)
-    return _cached
-
-
-def clear_pipeline_cache() -> None:
-    global _cached
-    _cached = None
+    return get_settings().derived(_build_pipeline)
 
 
 def _pipeline_or_none() -> ErrorPipeline | None:
@@ -115,7 +125,7 @@ def respond_to_exception(
     """Entry points call this: the pipeline's response, or the fallback if it cannot load."""
     pipeline = _pipeline_or_none()
     if pipeline is None:
-        return fallback_response(get_settings())
+        return fallback_response(fallback_style(get_settings()))
     return pipeline.handle_exception(exc, request, send_signal=send_signal)
 
 
@@ -124,5 +134,5 @@ def respond_to_error_status(
 ) -> HttpResponse:
     pipeline = _pipeline_or_none()
     if pipeline is None:
-        return fallback_response(get_settings())
+        return fallback_response(fallback_style(get_settings()))
     return pipeline.handle_error_status(status, request, headers)

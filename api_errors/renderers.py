@@ -7,8 +7,8 @@ from typing import Any
 
 from rest_framework.renderers import JSONRenderer
 
-from api_errors.conf import get_settings
-from api_errors.envelopes import render_success_envelope
+from api_errors.active import get_style
+from api_errors.conf import SettingError
 
 
 class EnvelopeJSONRenderer(JSONRenderer):
@@ -25,5 +25,13 @@ class EnvelopeJSONRenderer(JSONRenderer):
     ) -> bytes:
         response = (renderer_context or {}).get("response")
         if response is None or response.status_code < 400:
-            data = render_success_envelope(data, get_settings().STYLE)
+            data = self.wrap(data)
         return super().render(data, accepted_media_type, renderer_context)
+
+    @staticmethod
+    def wrap(data: Any) -> Any:
+        try:
+            style = get_style()
+        except SettingError:
+            return data  # an unusable STYLE is reported by the checks (api_errors.E003)
+        return style.success_body(data)

@@ -8,25 +8,40 @@ from typing import Any
 from django.core.signals import got_request_exception
 from django.http import HttpRequest
 
-from api_errors.conf import ApiErrorsSettings
-from api_errors.conversion import ResolvedError
+from api_errors.catalog.types import ResolvedError
+from api_errors.conf import APIErrorsSettings, SettingError, resolve
 
 logger = logging.getLogger("api_errors")
 
 
-def client_error_level(conf: ApiErrorsSettings) -> int:
-    level = conf.CLIENT_ERROR_LOG_LEVEL
-    if isinstance(level, int):
-        return level
-    resolved = logging.getLevelName(str(level).upper())
-    return resolved if isinstance(resolved, int) else logging.WARNING
+def resolve_log_level(value: Any) -> int:
+    """``CLIENT_ERROR_LOG_LEVEL`` as a number: a level name (custom ones too) or an integer."""
+    named: dict[str, int] = {}
+    if isinstance(value, str) and isinstance(logging.getLevelName(value.upper()), int):
+        named[value] = logging.getLevelName(value.upper())
+    level: int = resolve(
+        "CLIENT_ERROR_LOG_LEVEL",
+        value,
+        accept=lambda found: isinstance(found, int) and not isinstance(found, bool),
+        expected="a logging level",
+        named=named,
+    )
+    return level
+
+
+def client_error_level(conf: APIErrorsSettings) -> int:
+    """The level of a 4xx record; a bad setting (reported by the checks) logs a warning."""
+    try:
+        return resolve_log_level(conf.CLIENT_ERROR_LOG_LEVEL)
+    except SettingError:
+        return logging.WARNING
 
 
 def report_error(
     error: ResolvedError,
     request: HttpRequest,
     correlation_id: str | None,
-    conf: ApiErrorsSettings,
+    conf: APIErrorsSettings,
     *,
     send_signal: bool = True,
 ) -> None:

@@ -1,4 +1,4 @@
-"""Catalog error to ``HttpResponse``: status, headers, content type, and a fallback."""
+"""Catalog error to ``HttpResponse``: status, headers, the style's body, and a fallback."""
 
 from __future__ import annotations
 
@@ -7,30 +7,8 @@ import json
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 
-from api_errors.conf import ApiErrorsSettings
-from api_errors.conversion import ResolvedError
-from api_errors.envelopes import RenderContext, content_type_for, render_envelope
-
-# Used only when rendering itself fails, so it depends on nothing that could fail too.
-FALLBACK_BODIES = {
-    "status": {
-        "status": False,
-        "error_code": 68300008,
-        "error_message": "Service error, please try again later!",
-    },
-    "success": {
-        "success": False,
-        "message": "Unexpected server-side error",
-        "error_code": "INTERNAL_ERROR",
-    },
-    "problem": {
-        "type": "about:blank",
-        "title": "Internal Server Error",
-        "status": 500,
-        "detail": "Unexpected server-side error",
-        "code": "INTERNAL_ERROR",
-    },
-}
+from api_errors.catalog.types import ResolvedError
+from api_errors.styles import RenderContext, StatusStyle, Style
 
 
 def to_json(body: object) -> bytes:
@@ -39,11 +17,11 @@ def to_json(body: object) -> bytes:
     ).encode("utf-8")
 
 
-def build_error_response(error: ResolvedError, context: RenderContext) -> HttpResponse:
-    body = render_envelope(error, context)
-    response = HttpResponse(
-        to_json(body), status=error.http_status, content_type=content_type_for(context.conf.STYLE)
-    )
+def build_error_response(
+    error: ResolvedError, context: RenderContext, style: Style
+) -> HttpResponse:
+    body = style.render(error, context)
+    response = HttpResponse(to_json(body), status=error.http_status, content_type=style.media_type)
     for name, value in error.headers.items():
         response[name] = value
     response.api_error = error  # type: ignore[attr-defined]
@@ -52,11 +30,12 @@ def build_error_response(error: ResolvedError, context: RenderContext) -> HttpRe
     return response
 
 
-def fallback_response(conf: ApiErrorsSettings | None) -> HttpResponse:
-    """A minimal valid 500 envelope of the configured style."""
-    style = conf.STYLE if conf is not None and conf.STYLE in FALLBACK_BODIES else "status"
+def fallback_response(style: type[Style] | None) -> HttpResponse:
+    """A minimal valid 500 envelope of ``style`` (the status style's when it is unusable),
+    used when rendering itself failed, so it depends on nothing that could fail too."""
+    chosen = style or StatusStyle
     response = HttpResponse(
-        to_json(FALLBACK_BODIES[style]), status=500, content_type=content_type_for(style)
+        to_json(chosen.fallback_body), status=500, content_type=chosen.media_type
     )
     response.api_error = None  # type: ignore[attr-defined]
     return response

@@ -13,7 +13,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework.settings import api_settings
 
-FieldError = dict[str, Any]
+from api_errors.catalog.types import FieldError
 
 
 def _field_name(path: Sequence[str | int]) -> str:

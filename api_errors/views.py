@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import Http404, HttpRequest, JsonResponse
 from django.views.decorators.http import require_safe
 
-from api_errors.catalog import CatalogEntry, get_catalog
+from api_errors.active import get_catalog
 from api_errors.exceptions import APIError
-
-
-def describe_entry(entry: CatalogEntry) -> dict[str, Any]:
-    return {
-        "code": entry.code,
-        "http_status": entry.http_status,
-        "message": str(entry.message),
-        "category": entry.category,
-        "retryable": entry.retryable,
-    }
 
 
 @require_safe
 def catalog_view(request: HttpRequest) -> JsonResponse:
     """``{"errors": [...]}``: every code the API can send."""
-    return JsonResponse({"errors": [describe_entry(entry) for entry in get_catalog().entries]})
+    return JsonResponse({"errors": [entry.describe() for entry in get_catalog().entries]})
 
 
 @require_safe

@@ -1,4 +1,4 @@
-"""Per-request cost of ApiErrorsMiddleware, measured against a bare Django stack in one run.
+"""Per-request cost of APIErrorsMiddleware, measured against a bare Django stack in one run.
 
 Every variant serves the same tiny view through Django's real WSGI handler. Variants run
 interleaved in shuffled rounds so machine noise hits them alike; the report gives each
@@ -42,9 +42,9 @@ class PassThroughMiddleware:
 VARIANTS: dict[str, dict[str, Any]] = {
     "bare Django": {"MIDDLEWARE": []},
     "empty middleware": {"MIDDLEWARE": [f"{__name__}.PassThroughMiddleware"]},
-    "api_errors, new id": {"MIDDLEWARE": ["api_errors.middleware.ApiErrorsMiddleware"]},
+    "api_errors, new id": {"MIDDLEWARE": ["api_errors.middleware.APIErrorsMiddleware"]},
     "api_errors, client id": {
-        "MIDDLEWARE": ["api_errors.middleware.ApiErrorsMiddleware"],
+        "MIDDLEWARE": ["api_errors.middleware.APIErrorsMiddleware"],
         "HTTP_X_CORRELATION_ID": "client-req-1234",
     },
 }

@@ -26,7 +26,7 @@ def configure() -> None:
     configure_django(
         __name__,
         INSTALLED_APPS=["rest_framework", "api_errors"],
-        MIDDLEWARE=["api_errors.middleware.ApiErrorsMiddleware"],
+        MIDDLEWARE=["api_errors.middleware.APIErrorsMiddleware"],
         CACHES={
             "default": {
                 "BACKEND": "django.core.cache.backends.redis.RedisCache",

@@ -73,7 +73,7 @@ STATIC_URL = "static/"
 
 MIDDLEWARE = [
     # First, so it stamps the correlation id on what every other middleware answers.
-    "api_errors.middleware.ApiErrorsMiddleware",
+    "api_errors.middleware.APIErrorsMiddleware",
     # Accept-Language picks the catalog messages' language; error codes stay the same.
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.security.SecurityMiddleware",

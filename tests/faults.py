@@ -5,7 +5,7 @@ from tests.views import SECRET
 
 
 class RaisingMiddleware:
-    """Raises on every request, below ``ApiErrorsMiddleware`` in ``MIDDLEWARE``."""
+    """Raises on every request, below ``APIErrorsMiddleware`` in ``MIDDLEWARE``."""
 
     def __init__(self, get_response):
         self.get_response = get_response

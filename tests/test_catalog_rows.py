@@ -9,11 +9,11 @@ from http import HTTPStatus
 import pytest
 from django.test import override_settings
 
-from api_errors.catalog import Condition, get_catalog
+from api_errors.active import get_catalog, get_style
+from api_errors.catalog import Condition
 from api_errors.conf import get_settings
 from api_errors.conversion import for_condition
-from api_errors.envelopes import RenderContext, render_envelope
-from api_errors.responses import FALLBACK_BODIES
+from api_errors.styles import RenderContext
 
 # Platform document (status style): code, default HTTP status, exact message.
 PLATFORM_ROWS = [
@@ -240,6 +240,7 @@ def test_fallback_bodies_say_what_the_catalog_says_for_a_server_error(style):
     with override_settings(API_ERRORS={"STYLE": style}):
         conf = get_settings()
         error = for_condition(Condition.SERVER_ERROR, get_catalog())
-        body = render_envelope(error, RenderContext(path="/", correlation_id=None, conf=conf))
+        style_object = get_style()
+        body = style_object.render(error, RenderContext(path="/", correlation_id=None, conf=conf))
     body.pop("instance", None)
-    assert FALLBACK_BODIES[style] == body
+    assert style_object.fallback_body == body

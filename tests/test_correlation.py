@@ -28,7 +28,7 @@ from api_errors.correlation import (
     reset_correlation_id,
     set_correlation_id,
 )
-from api_errors.middleware import ApiErrorsMiddleware
+from api_errors.middleware import APIErrorsMiddleware
 from tests.correlation_views import in_flight
 
 HEADER = "X-Correlation-ID"
@@ -565,7 +565,7 @@ def test_middleware_around_a_sync_callable():
         seen["attr"] = request.correlation_id
         return HttpResponse("ok")
 
-    middleware = ApiErrorsMiddleware(view)
+    middleware = APIErrorsMiddleware(view)
     assert not iscoroutinefunction(middleware)
 
     response = middleware(RequestFactory().get("/api/unit/", headers={HEADER: "unit-sync"}))
@@ -586,7 +586,7 @@ async def test_middleware_around_an_async_callable():
         seen["attr"] = request.correlation_id
         return HttpResponse("ok")
 
-    middleware = ApiErrorsMiddleware(view)
+    middleware = APIErrorsMiddleware(view)
     assert iscoroutinefunction(middleware)
 
     response = await middleware(
@@ -600,7 +600,7 @@ async def test_middleware_around_an_async_callable():
 
 
 def test_middleware_around_a_sync_callable_makes_an_id_for_bad_input():
-    middleware = ApiErrorsMiddleware(lambda request: JsonResponse({"id": get_correlation_id()}))
+    middleware = APIErrorsMiddleware(lambda request: JsonResponse({"id": get_correlation_id()}))
     request = RequestFactory().get("/pages/unit/", HTTP_X_CORRELATION_ID="bad id\r\nX-Evil: 1")
     response = middleware(request)
     assert is_new_uuid4(response[HEADER])
@@ -615,7 +615,7 @@ def test_sync_middleware_resets_context_when_the_view_raises():
     token = set_correlation_id("outer")
     try:
         with pytest.raises(RuntimeError):
-            ApiErrorsMiddleware(view)(RequestFactory().get("/api/unit/", headers={HEADER: "x1"}))
+            APIErrorsMiddleware(view)(RequestFactory().get("/api/unit/", headers={HEADER: "x1"}))
         assert get_correlation_id() == "outer"
     finally:
         reset_correlation_id(token)
@@ -626,7 +626,7 @@ async def test_async_middleware_resets_context_when_the_view_raises():
     async def view(request):
         raise RuntimeError("boom")
 
-    middleware = ApiErrorsMiddleware(view)
+    middleware = APIErrorsMiddleware(view)
     token = set_correlation_id("outer")
     try:
         with pytest.raises(RuntimeError):
@@ -642,7 +642,7 @@ async def test_one_async_middleware_instance_serves_concurrent_requests():
         await asyncio.sleep(0.002)
         return JsonResponse({"id": get_correlation_id()})
 
-    middleware = ApiErrorsMiddleware(view)
+    middleware = APIErrorsMiddleware(view)
     factory = AsyncRequestFactory()
     ids = [f"unit-{index}" for index in range(30)]
     responses = await asyncio.gather(

@@ -12,7 +12,7 @@ from django.test import override_settings
 from django.urls import include, path, reverse
 
 from api_errors.catalog import BUSINESS, PLATFORM, CatalogEntry, Condition, ConditionRule, Preset
-from api_errors.conf import ApiErrorsSettings
+from api_errors.conf import APIErrorsSettings
 from api_errors.documentation import (
     EXAMPLE_CORRELATION_ID,
     anchor_for,
@@ -57,7 +57,7 @@ ONLY_RATE_LIMITS = Preset(
 
 
 def conf_for(**api_errors):
-    return ApiErrorsSettings(api_errors)
+    return APIErrorsSettings(api_errors)
 
 
 def page_text(client, **headers):
@@ -378,7 +378,7 @@ def run_command(*args):
 
 
 def _preset(name):
-    from api_errors.catalog import load_preset
+    from api_errors.catalog.loader import load_preset
 
     return load_preset(name)
 

@@ -14,7 +14,8 @@ from django.http import Http404
 from django.test import Client, RequestFactory
 from django.views import csrf, defaults
 
-from api_errors import envelopes, handlers
+from api_errors import handlers
+from api_errors.styles import BUILTIN_STYLES
 from tests.views import EXCEPTIONS, SECRET
 
 # name -> (status-style code, HTTP status, success-style code, HTTP status)
@@ -509,7 +510,7 @@ def test_drf_error_rolls_back_atomic_request(client, monkeypatch, name):
 # --- When rendering itself fails ----------------------------------------------------------
 
 
-def broken_renderer(error, context):
+def broken_renderer(style, error, context):
     raise ValueError("renderer broke")
 
 
@@ -534,7 +535,7 @@ def test_broken_renderer_falls_back_to_style_envelope(
     client, settings, monkeypatch, style, method, path
 ):
     settings.API_ERRORS = {"STYLE": style}
-    monkeypatch.setitem(envelopes.RENDERERS, style, broken_renderer)
+    monkeypatch.setattr(BUILTIN_STYLES[style], "error_body", broken_renderer)
 
     response = getattr(client, method)(path)
 
@@ -546,7 +547,7 @@ async def test_broken_renderer_falls_back_from_async_view(
     async_client, settings, monkeypatch, style
 ):
     settings.API_ERRORS = {"STYLE": style}
-    monkeypatch.setitem(envelopes.RENDERERS, style, broken_renderer)
+    monkeypatch.setattr(BUILTIN_STYLES[style], "error_body", broken_renderer)
 
     response = await async_client.get("/api/async/raise/runtime/")
 

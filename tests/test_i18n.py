@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.utils import translation
 
-from api_errors.catalog import load_preset
+from api_errors.catalog.loader import load_preset
 
 APP = Path(__file__).resolve().parent.parent / "api_errors"
 MESSAGES = APP / "locale" / "zh_Hans" / "LC_MESSAGES"
@@ -20,7 +20,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 LOCALISED = {
     "MIDDLEWARE": [
-        "api_errors.middleware.ApiErrorsMiddleware",
+        "api_errors.middleware.APIErrorsMiddleware",
         "django.middleware.locale.LocaleMiddleware",
         "django.middleware.common.CommonMiddleware",
     ],

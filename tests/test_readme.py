@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from api_errors import checks
-from api_errors.catalog import Condition, load_preset
+from api_errors.catalog import Condition
+from api_errors.catalog.loader import load_preset
+from api_errors.checks.base import PREFIX, PROBLEMS
 from api_errors.conf import DEFAULTS
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
@@ -64,12 +65,11 @@ def test_settings_table_lists_every_key_with_its_default():
         assert ast.literal_eval(unquote(row[1])) == DEFAULTS[unquote(row[0])], row[0]
 
 
-def test_checks_table_lists_every_check_id():
-    source = Path(checks.__file__).read_text(encoding="utf-8")
-    in_code = {f"api_errors.{code}" for code in re.findall(r'"([EW]0\d\d)"', source)}
-    in_code |= set(re.findall(r'"(api_errors\.[EW]0\d\d)"', source))
-    in_readme = {unquote(row[0]) for row in table("checks-table")}
-    assert in_readme == in_code
+def test_checks_table_is_the_table_of_ids():
+    rows = table("checks-table")
+    assert [(unquote(row[0]), row[1]) for row in rows] == [
+        (PREFIX + check_id, problem) for check_id, problem in PROBLEMS.items()
+    ]
 
 
 @pytest.mark.parametrize("preset_name", ["platform", "drive"])
@@ -81,3 +81,34 @@ def test_catalog_tables_are_the_generated_markdown(preset_name):
     match = re.search(rf"<!-- {marker} -->\n(.*?)<!-- /{marker} -->", README, re.S)
     assert match, f"README has no {marker} table"
     assert match.group(1).strip() == catalog_markdown_table(load_preset(preset_name))
+
+
+def test_your_own_style_snippet_works_as_pasted(client, monkeypatch):
+    """The README's GoogleStyle, run as written, answers errors, documents them and
+    renders the page."""
+    import sys
+    import types
+
+    from django.test import override_settings
+
+    from api_errors.documentation import describe_errors, render_html
+
+    section = README.split("### Your own style", 1)[1]
+    source = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    module = types.ModuleType("readme_style")
+    exec(compile(source, "README.md", "exec"), module.__dict__)
+    monkeypatch.setitem(sys.modules, "readme_style", module)
+
+    with override_settings(API_ERRORS={"STYLE": "readme_style.GoogleStyle"}):
+        response = client.get("/api/drf/raise/drf_not_found/")
+        page = render_html(describe_errors())
+    assert response.status_code == 404
+    assert response.json() == {
+        "error": {
+            "code": 404,
+            "status": "NOT_FOUND",
+            "message": "Resource not found",
+            "details": [],
+        }
+    }
+    assert "<code>error.status</code>" in page

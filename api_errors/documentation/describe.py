@@ -7,28 +7,21 @@ import re
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
-from api_errors.catalog import (
-    Catalog,
-    CatalogEntry,
-    Code,
-    build_catalog,
-    get_catalog,
-    load_preset,
-)
-from api_errors.conf import ApiErrorsSettings, get_settings
+from api_errors.active import catalog_for, preset_for, style_for
+from api_errors.catalog.types import Catalog, CatalogEntry, Code
+from api_errors.conf import APIErrorsSettings, get_settings
 from api_errors.conversion import for_condition, with_retry_after
-from api_errors.documentation.guidance import (
-    envelope_fields,
-    format_intro,
-    help_text,
-    practices,
-    retry_guidance,
-)
+from api_errors.documentation.guidance import help_text, practices, retry_guidance
 from api_errors.documentation.model import (
+    CATEGORY,
     CATEGORY_NOTES,
     EXAMPLE_CONDITION,
     EXAMPLE_CORRELATION_ID,
+    FORMAT,
+    HELP,
+    PRACTICES,
     STATUS_NOTES,
+    STATUSES,
     SUCCESS_STATUSES,
     CategorySection,
     ErrorDocumentation,
@@ -39,84 +32,66 @@ from api_errors.documentation.model import (
     anchor_for,
     status_text,
 )
-from api_errors.envelopes import RenderContext, content_type_for, render_envelope
+from api_errors.styles import RenderContext, Style
 
 
-def settings_with(*, style: str | None = None, catalog: str | None = None) -> ApiErrorsSettings:
+def settings_with(*, style: str | None = None, catalog: str | None = None) -> APIErrorsSettings:
     """The active settings with ``STYLE`` and ``CATALOG`` overridden (for exports)."""
     user = dict(get_settings().user)
     if style is not None:
         user["STYLE"] = style
     if catalog is not None:
         user["CATALOG"] = catalog
-    return ApiErrorsSettings(user)
-
-
-def catalog_for(conf: ApiErrorsSettings) -> Catalog:
-    if conf is get_settings():
-        return get_catalog()
-    return build_catalog(load_preset(conf.CATALOG), conf.ERRORS, conf.CONDITIONS)
+    return APIErrorsSettings(user)
 
 
 def error_row(entry: CatalogEntry) -> ErrorRow:
-    return ErrorRow(
-        code=entry.code,
-        http_status=entry.http_status,
-        message=str(entry.message),
-        category=entry.category,
-        retryable=entry.retryable,
-        anchor=anchor_for(entry.code),
-    )
+    return ErrorRow(**entry.describe(), anchor=anchor_for(entry.code))
 
 
 def describe_errors(
-    conf: ApiErrorsSettings | None = None, *, example_path: str | None = None
+    conf: APIErrorsSettings | None = None, *, example_path: str | None = None
 ) -> ErrorDocumentation:
     """The page for ``conf`` (the active settings by default) in the active language."""
     conf = conf or get_settings()
-    catalog = catalog_for(conf)
+    style, catalog = style_for(conf), catalog_for(conf)
     rows = [error_row(entry) for entry in catalog.entries]
-    example = build_example(conf, catalog, example_path)
+    example = build_example(style, catalog, example_path)
     statuses = status_rows(catalog, rows)
-    retry = retry_guidance(rows, statuses, conf)
+    retry = retry_guidance(rows, statuses)
     categories = category_sections(rows)
     header = conf.CORRELATION_ID_HEADER
-    format_section = Section("error-response-format", _("Error Response Format"))
-    status_section = Section("http-status-codes", _("HTTP Status Codes"))
-    # The platform document opens with the format, the drive document with the statuses.
-    first = [format_section, status_section]
-    if conf.STYLE != "status":
-        first.reverse()
+    format_section = Section("error-response-format", _("Error Response Format"), FORMAT)
+    status_section = Section("http-status-codes", _("HTTP Status Codes"), STATUSES)
+    first = (
+        [format_section, status_section] if style.format_first else [status_section, format_section]
+    )
     sections = (
         *first,
-        *(Section(category.anchor, category.title) for category in categories),
-        Section("best-practices", _("Error Handling Best Practices")),
-        Section("need-help", _("Need Help?")),
+        *(Section(c.anchor, c.title, CATEGORY, category=c) for c in categories),
+        Section("best-practices", _("Error Handling Best Practices"), PRACTICES),
+        Section("need-help", _("Need Help?"), HELP),
     )
     return ErrorDocumentation(
-        style=conf.STYLE,
-        catalog=catalog_name(conf),
+        style=style.name,
+        catalog=preset_for(conf).name,
         title=_("Error Handling"),
         subtitle=_("Understanding error codes, HTTP status codes, and how to handle API errors"),
         correlation_header=header,
-        format_intro=format_intro(conf.STYLE),
-        fields=envelope_fields(conf),
+        format_intro=style.format_intro(),
+        fields=style.fields(),
         example=example,
         statuses=statuses,
         categories=categories,
         retry=retry,
-        practices=practices(conf, retry),
+        practices=practices(style, retry),
         help_text=help_text(conf),
         sections=sections,
         errors=tuple(rows),
     )
 
 
-def catalog_name(conf: ApiErrorsSettings) -> str:
-    return load_preset(conf.CATALOG).name
-
-
-def example_path_for(code: Code, conf: ApiErrorsSettings) -> str:
+def example_path_for(code: Code, conf: APIErrorsSettings) -> str:
     """Where the server answers with exactly this example (``api_errors.urls``), if mounted."""
     try:
         return reverse("api_errors:example-error", kwargs={"code": str(code)})
@@ -125,16 +100,17 @@ def example_path_for(code: Code, conf: ApiErrorsSettings) -> str:
         return f"{prefix}examples/errors/{code}/"
 
 
-def build_example(conf: ApiErrorsSettings, catalog: Catalog, path: str | None = None) -> Example:
+def build_example(style: Style, catalog: Catalog, path: str | None = None) -> Example:
     """Render the example through the real conversion and envelope code."""
+    conf = style.conf
     error = with_retry_after(for_condition(EXAMPLE_CONDITION, catalog), conf)
     context = RenderContext(
         path=path or example_path_for(error.code, conf),
         correlation_id=EXAMPLE_CORRELATION_ID,
         conf=conf,
     )
-    body = render_envelope(error, context)
-    content_type = content_type_for(conf.STYLE)
+    body = style.render(error, context)
+    content_type = style.media_type
     headers = (
         ("Content-Type", content_type),
         *error.headers.items(),

@@ -11,15 +11,14 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
-from api_errors.catalog import (
-    BUSINESS,
-    PLATFORM,
-    Code,
-    Condition,
-)
-from api_errors.envelopes import status_phrase
+from api_errors.catalog.types import BUSINESS, PLATFORM, Code, Condition
+from api_errors.http import status_phrase
+from api_errors.styles import EnvelopeField, Practice
 
 TEMPLATE_NAME = "api_errors/error_handling.html"
+# The page's JavaScript samples.
+RETRY_SAMPLE = "api_errors/samples/retry.js"
+LOGGING_SAMPLE = "api_errors/samples/logging.js"
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 FORMATS = ("markdown", "json", "html")
 # The condition the page's example shows: the platform document's "400 Bad Request".
@@ -109,10 +108,6 @@ CATEGORY_NOTES: dict[str, tuple[Promise, Promise]] = {
     ),
 }
 
-# Where each style's envelope keeps the code and the message.
-CODE_FIELDS = {"status": "error_code", "success": "error_code", "problem": "code"}
-MESSAGE_FIELDS = {"status": "error_message", "success": "message", "problem": "detail"}
-
 
 @dataclass(frozen=True)
 class ErrorRow:
@@ -152,12 +147,6 @@ class StatusRow:
 
 
 @dataclass(frozen=True)
-class EnvelopeField:
-    name: str
-    description: str
-
-
-@dataclass(frozen=True)
 class Example:
     """An error response exactly as the server renders it for ``condition``."""
 
@@ -187,18 +176,20 @@ class RetryGuidance:
     advice: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Practice:
-    title: str
-    text: str
-    points: tuple[str, ...] = ()
-    sample: str = ""
+# What a section of the page holds; its anchor and title are set once, by describe_errors.
+FORMAT = "format"
+STATUSES = "statuses"
+CATEGORY = "category"
+PRACTICES = "practices"
+HELP = "help"
 
 
 @dataclass(frozen=True)
 class Section:
     anchor: str
     title: str
+    kind: str
+    category: CategorySection | None = None
 
 
 @dataclass(frozen=True)

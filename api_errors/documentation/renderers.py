@@ -4,25 +4,26 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from dataclasses import asdict
 from typing import Any
 
 from django.http import HttpRequest
-from django.template import Context, Engine, TemplateDoesNotExist, loader
+from django.template import Context, TemplateDoesNotExist, loader
 from django.utils.translation import gettext as _
 
-from api_errors.catalog import (
-    Catalog,
-    CatalogEntry,
-    Preset,
-)
+from api_errors.catalog.types import Catalog, CatalogEntry, Preset
 from api_errors.documentation.describe import error_row
 from api_errors.documentation.model import (
     CATALOG_TABLE_HEADER,
-    TEMPLATE_DIR,
+    FORMAT,
+    HELP,
+    PRACTICES,
+    STATUSES,
     TEMPLATE_NAME,
     ErrorDocumentation,
     ErrorRow,
 )
+from api_errors.documentation.templates import private_engine
 
 
 def _entries(source: Preset | Catalog | Iterable[CatalogEntry]) -> list[CatalogEntry]:
@@ -54,21 +55,20 @@ def render_markdown(doc: ErrorDocumentation) -> str:
     out: list[str] = [f"# {doc.title}", "", doc.subtitle, ""]
     for section in doc.sections:
         out += [f"## {section.title}", ""]
-        if section.anchor == "error-response-format":
+        if section.kind == FORMAT:
             out += _markdown_format(doc)
-        elif section.anchor == "http-status-codes":
+        elif section.kind == STATUSES:
             out += _markdown_statuses(doc)
-        elif section.anchor == "best-practices":
+        elif section.kind == PRACTICES:
             out += _markdown_practices(doc)
-        elif section.anchor == "need-help":
+        elif section.kind == HELP:
             for paragraph in doc.help_text:
                 out += [paragraph, ""]
-        else:
-            category = next(c for c in doc.categories if c.anchor == section.anchor)
-            if category.description:
-                out += [category.description, ""]
-            out += [markdown_table(category.errors), ""]
-        if doc.categories and section.anchor == doc.categories[-1].anchor:
+        elif section.category is not None:
+            if section.category.description:
+                out += [section.category.description, ""]
+            out += [markdown_table(section.category.errors), ""]
+        if doc.categories and section.category is doc.categories[-1]:
             all_codes = _("All Error Codes")
             out += [f"## {all_codes}", "", markdown_table(doc.errors), ""]
     return "\n".join(out).rstrip() + "\n"
@@ -109,16 +109,6 @@ def _markdown_practices(doc: ErrorDocumentation) -> list[str]:
 def documentation_dict(doc: ErrorDocumentation) -> dict[str, Any]:
     """The JSON export: style, header, statuses, categories with their errors, example."""
 
-    def error(row: ErrorRow) -> dict[str, Any]:
-        return {
-            "code": row.code,
-            "http_status": row.http_status,
-            "message": row.message,
-            "category": row.category,
-            "retryable": row.retryable,
-            "anchor": row.anchor,
-        }
-
     example = doc.example
     return {
         "style": doc.style,
@@ -137,7 +127,7 @@ def documentation_dict(doc: ErrorDocumentation) -> dict[str, Any]:
             {
                 "name": category.name,
                 "title": category.title,
-                "errors": [error(row) for row in category.errors],
+                "errors": [asdict(row) for row in category.errors],
             }
             for category in doc.categories
         ],
@@ -161,17 +151,6 @@ def render_json(doc: ErrorDocumentation) -> str:
     return json.dumps(documentation_dict(doc), indent=2, ensure_ascii=False) + "\n"
 
 
-def _private_engine() -> Engine:
-    """For projects whose TEMPLATES cannot find the app's template (none, or no APP_DIRS)."""
-    return Engine(
-        dirs=[str(TEMPLATE_DIR)],
-        libraries={
-            "i18n": "django.templatetags.i18n",
-            "api_errors_docs": "api_errors.templatetags.api_errors_docs",
-        },
-    )
-
-
 def render_html(doc: ErrorDocumentation, request: HttpRequest | None = None) -> str:
     """The page as one self-contained HTML document; a project template of the same name
     (``api_errors/error_handling.html``) takes precedence."""
@@ -179,7 +158,7 @@ def render_html(doc: ErrorDocumentation, request: HttpRequest | None = None) -> 
     try:
         return loader.get_template(TEMPLATE_NAME).render(context, request)
     except TemplateDoesNotExist:
-        return _private_engine().get_template(TEMPLATE_NAME).render(Context(context))
+        return private_engine().get_template(TEMPLATE_NAME).render(Context(context))
 
 
 def render(doc: ErrorDocumentation, output_format: str) -> str:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from api_errors.limits.balance import BalanceHook, ModelBalance, charge, refund
+from api_errors.limits.counters import Usage
 from api_errors.limits.decorators import charge_balance, enforce, quota, rate_limit
 from api_errors.limits.policies import (
     Policy,
     QuotaPolicy,
     RateLimitPolicy,
-    Usage,
     platform_quota,
 )
 from api_errors.limits.throttling import QuotaThrottle, RateLimitThrottle

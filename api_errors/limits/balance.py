@@ -8,9 +8,8 @@ from typing import Any
 from django.apps import apps
 from django.db import models
 from django.db.models import F
-from django.utils.module_loading import import_string
 
-from api_errors.conf import get_settings
+from api_errors.conf import get_settings, resolve, subclass_of
 
 Amount = int | Decimal
 
@@ -61,9 +60,19 @@ class ModelBalance(BalanceHook):
         refund(self.rows(request), self.field, cost)
 
 
+def resolve_balance_hook(value: Any) -> type[BalanceHook]:
+    """The ``BalanceHook`` subclass ``API_ERRORS["BALANCE_HOOK"]`` names."""
+    hook: type[BalanceHook] = resolve(
+        "BALANCE_HOOK",
+        value,
+        accept=subclass_of(BalanceHook),
+        expected="a BalanceHook subclass",
+    )
+    return hook
+
+
 def balance_hook() -> BalanceHook:
     hook = get_settings().BALANCE_HOOK
     if hook is None:
         raise LookupError("API_ERRORS['BALANCE_HOOK'] is not set")
-    hook_class = import_string(hook) if isinstance(hook, str) else hook
-    return hook_class()  # type: ignore[no-any-return]
+    return resolve_balance_hook(hook)()

@@ -21,6 +21,8 @@ from django.core.cache import BaseCache, caches
 from django.core.exceptions import ImproperlyConfigured
 from django_ratelimit import core as ratelimit_core
 
+from api_errors.http import whole_seconds
+
 # As django-ratelimit: keep keys a little past their window so no count is lost.
 EXPIRATION_FUDGE = ratelimit_core.EXPIRATION_FUDGE
 
@@ -156,4 +158,26 @@ def seconds_until(resets_at: float | None, now: float | None = None) -> int | No
     """Whole seconds until ``resets_at``, at least one; ``None`` when it never resets."""
     if resets_at is None:
         return None
-    return max(1, math.ceil(resets_at - (time.time() if now is None else now)))
+    return whole_seconds(resets_at - (time.time() if now is None else now))
+
+
+@dataclass(frozen=True)
+class Usage:
+    """Where one counter stands after counting a request."""
+
+    name: str
+    limit: int
+    count: int
+    resets_at: float | None
+    window_seconds: int | None
+
+    @property
+    def exceeded(self) -> bool:
+        return self.count > self.limit
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.limit - self.count)
+
+    def reset_seconds(self) -> int | None:
+        return seconds_until(self.resets_at)

@@ -10,7 +10,8 @@ from asgiref.sync import iscoroutinefunction, sync_to_async
 from django.http import HttpRequest
 from django_ratelimit import ALL
 
-from api_errors.catalog import Condition, get_catalog
+from api_errors.active import get_catalog
+from api_errors.catalog.types import Condition
 from api_errors.conf import get_settings
 from api_errors.conversion import to_api_error
 from api_errors.declarations import CHARGES_ATTRIBUTE, LIMITS_ATTRIBUTE, declare

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from api_errors.limits.policies import Usage
+from api_errors.limits.counters import Usage
 
 POLICY_HEADER = "RateLimit-Policy"
 STATE_HEADER = "RateLimit"

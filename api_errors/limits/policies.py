@@ -28,12 +28,12 @@ from api_errors.limits.counters import (
     TOTAL,
     CounterUnavailable,
     Slot,
+    Usage,
     calendar_month_slot,
     fixed_window_slot,
     increment,
     limits_cache,
     parse_rate,
-    seconds_until,
     total_slot,
 )
 from api_errors.limits.headers import USAGE_ATTRIBUTE, rate_limit_headers
@@ -42,28 +42,6 @@ logger = logging.getLogger("api_errors")
 
 Key = str | Callable[[str, Any], str]
 Rate = str | Callable[[str, Any], str | None] | None
-
-
-@dataclass(frozen=True)
-class Usage:
-    """Where one counter stands after counting a request."""
-
-    name: str
-    limit: int
-    count: int
-    resets_at: float | None
-    window_seconds: int | None
-
-    @property
-    def exceeded(self) -> bool:
-        return self.count > self.limit
-
-    @property
-    def remaining(self) -> int:
-        return max(0, self.limit - self.count)
-
-    def reset_seconds(self) -> int | None:
-        return seconds_until(self.resets_at)
 
 
 def resolve_key(key: Key, group: str, request: Any) -> str:

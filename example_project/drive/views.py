@@ -93,7 +93,7 @@ class DriveItemListView(DriveAPI, generics.ListCreateAPIView[DriveItem]):
     serializer_class = DriveItemSerializer
 
     @extend_schema(parameters=[FolderQuerySerializer])
-    @raises(api_errors.NotFound)
+    @raises(api_errors.ResourceNotFound)
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 

@@ -12,7 +12,7 @@ from django.utils import translation
 from drf_spectacular.settings import spectacular_settings
 from openapi_spec_validator import validate
 
-from api_errors.catalog import get_catalog
+from api_errors.active import get_catalog
 from tests.example.support import EXPECTED, error_of
 
 pytestmark = pytest.mark.urls("example_project.urls")

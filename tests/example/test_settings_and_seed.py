@@ -75,7 +75,7 @@ def test_settings_follow_the_environment(example_settings, tmp_path):
     assert custom["API_ERRORS"] == {"STYLE": "problem", "CATALOG": "platform", **EXAMPLE_API_ERRORS}
     assert custom["DEBUG"] is True
     assert custom["DATABASES"]["default"]["NAME"] == str(tmp_path / "x.sqlite3")
-    assert custom["MIDDLEWARE"][0] == "api_errors.middleware.ApiErrorsMiddleware"
+    assert custom["MIDDLEWARE"][0] == "api_errors.middleware.APIErrorsMiddleware"
 
 
 def test_local_memory_cache_silences_only_the_shared_cache_warning(example_settings):

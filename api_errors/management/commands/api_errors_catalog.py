@@ -7,9 +7,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
-from api_errors.catalog import load_preset
-from api_errors.conf import STYLES
+from api_errors.active import preset_for, style_for
 from api_errors.documentation import FORMATS, describe_errors, render, settings_with
+from api_errors.styles import BUILTIN_STYLES
 
 
 class Command(BaseCommand):
@@ -26,7 +26,9 @@ class Command(BaseCommand):
             help="Output format (default: markdown).",
         )
         parser.add_argument(
-            "--style", choices=STYLES, help="Envelope style (default: API_ERRORS['STYLE'])."
+            "--style",
+            help=f"Envelope style: {', '.join(BUILTIN_STYLES)} or the dotted path of a Style "
+            "subclass (default: API_ERRORS['STYLE']).",
         )
         parser.add_argument(
             "--catalog",
@@ -39,7 +41,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         conf = settings_with(style=options["style"], catalog=options["catalog"])
         try:
-            load_preset(conf.CATALOG)
+            style_for(conf)
+        except ValueError as exc:
+            raise CommandError(f"Cannot use style {conf.STYLE!r}: {exc}") from exc
+        try:
+            preset_for(conf)
         except (ImportError, TypeError, ValueError) as exc:
             raise CommandError(f"Cannot load catalog {conf.CATALOG!r}: {exc}") from exc
         with translation.override(options["language"] or translation.get_language()):

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from api_errors.catalog import BUSINESS, PLATFORM, CatalogEntry, Condition, ConditionRule, Preset
+from api_errors.catalog.types import (
+    BUSINESS,
+    PLATFORM,
+    CatalogEntry,
+    Condition,
+    ConditionRule,
+    Preset,
+)
 
 NOT_FOUND = "NOT_FOUND"
 DRIVE_ITEM_CONFLICT = "DRIVE_ITEM_CONFLICT"

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from api_errors.catalog import BUSINESS, PLATFORM, CatalogEntry, Condition, ConditionRule, Preset
+from api_errors.catalog.types import (
+    BUSINESS,
+    PLATFORM,
+    CatalogEntry,
+    Condition,
+    ConditionRule,
+    Preset,
+)
 
 INVALID_PARAMETER = 68300004
 SEARCH_API_FAILURE = 68300005

@@ -1,17 +1,18 @@
-"""The error catalog: every code the API can send, and which code answers which condition."""
+"""What a catalog is made of: codes, conditions, presets, and the error resolved from them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 from django.utils.functional import Promise
-from django.utils.module_loading import import_string
 
 Code = int | str
 Message = str | Promise
+# One field-level problem: {"field": "items.0.name", "code": "required", "message": ...}
+FieldError = dict[str, Any]
 
 BUSINESS = "business"
 PLATFORM = "platform"
@@ -86,6 +87,16 @@ class CatalogEntry:
     category: str = BUSINESS
     retryable: bool = False
 
+    def describe(self) -> dict[str, Any]:
+        """The entry as clients read it (catalog view, export, page), message translated."""
+        return {
+            "code": self.code,
+            "http_status": self.http_status,
+            "message": str(self.message),
+            "category": self.category,
+            "retryable": self.retryable,
+        }
+
     @classmethod
     def from_value(cls, value: Any) -> CatalogEntry:
         """Accept an entry or a dict with the same keys (as written in settings)."""
@@ -150,47 +161,28 @@ class Catalog:
         return duplicates
 
 
-def load_preset(name_or_path: Any) -> Preset:
-    """A preset by short name (``platform``, ``drive``) or by dotted path to a ``Preset``."""
-    if isinstance(name_or_path, Preset):
-        return name_or_path
-    if not isinstance(name_or_path, str):
-        raise TypeError("CATALOG must be a preset name or a dotted path to a Preset")
-    from api_errors.catalogs import PRESETS
+@dataclass
+class ResolvedError:
+    """A catalog error ready to report and render."""
 
-    if name_or_path in PRESETS:
-        return PRESETS[name_or_path]
-    preset = import_string(name_or_path)
-    if not isinstance(preset, Preset):
-        raise TypeError(f"{name_or_path} is not an api_errors.catalog.Preset")
-    return preset
+    entry: CatalogEntry
+    http_status: int
+    message: Message
+    condition: str | None = None
+    errors: list[FieldError] | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    exception: BaseException | None = None
+    alert: bool = True
 
+    @property
+    def code(self) -> Code:
+        return self.entry.code
 
-def build_catalog(
-    preset: Preset, extra_entries: Iterable[Any], condition_overrides: Mapping[str, Any]
-) -> Catalog:
-    entries = list(preset.entries) + [CatalogEntry.from_value(value) for value in extra_entries]
-    conditions = dict(preset.conditions)
-    conditions.update(
-        {name: ConditionRule.from_value(value) for name, value in condition_overrides.items()}
-    )
-    return Catalog(entries=entries, conditions=conditions)
+    @property
+    def is_server_error(self) -> bool:
+        return self.http_status >= 500
 
-
-_cached: Catalog | None = None
-
-
-def get_catalog() -> Catalog:
-    """The active catalog, built from the settings once and dropped when they change."""
-    global _cached
-    if _cached is None:
-        from api_errors.conf import get_settings
-
-        conf = get_settings()
-        _cached = build_catalog(load_preset(conf.CATALOG), conf.ERRORS, conf.CONDITIONS)
-    return _cached
-
-
-def clear_catalog_cache() -> None:
-    global _cached
-    _cached = None
+    @property
+    def client_message(self) -> Message:
+        """What the client reads: 5xx bodies only ever carry the catalog's message."""
+        return self.entry.message if self.is_server_error else self.message

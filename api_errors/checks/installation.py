@@ -1,0 +1,43 @@
+"""Checks that the app is wired in: the middleware and DRF's exception handler."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.apps import AppConfig
+from django.conf import settings
+from django.core.checks import CheckMessage
+
+from api_errors.checks.base import message
+
+MIDDLEWARE_PATH = "api_errors.middleware.APIErrorsMiddleware"
+# The name it had before 0.2, still importable (deprecated).
+OLD_MIDDLEWARE_PATH = "api_errors.middleware.ApiErrorsMiddleware"
+HANDLER_PATH = "api_errors.handlers.exception_handler"
+
+
+def check_installation(
+    *, app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
+    messages: list[CheckMessage] = []
+    middleware = getattr(settings, "MIDDLEWARE", [])
+    if MIDDLEWARE_PATH not in middleware and OLD_MIDDLEWARE_PATH not in middleware:
+        messages.append(
+            message(
+                "W001",
+                f"{MIDDLEWARE_PATH} is not in MIDDLEWARE.",
+                "Without it responses carry no correlation id and plain Django views "
+                "answer errors with HTML.",
+            )
+        )
+    handler = getattr(settings, "REST_FRAMEWORK", {}).get("EXCEPTION_HANDLER")
+    if handler != HANDLER_PATH:
+        messages.append(
+            message(
+                "W002",
+                "REST_FRAMEWORK['EXCEPTION_HANDLER'] is not api_errors' handler.",
+                f"Set it to {HANDLER_PATH!r} so DRF views answer with the envelope.",
+            )
+        )
+    return messages

@@ -1,0 +1,163 @@
+"""Checks of the shape of each ``API_ERRORS`` value."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from django.apps import AppConfig
+from django.core.checks import CheckMessage
+
+from api_errors.checks.base import checked_settings, message
+from api_errors.conf import (
+    DEFAULTS,
+    SETTING_NAME,
+    APIErrorsSettings,
+    SettingError,
+    compiled_pattern,
+)
+from api_errors.pipeline import resolve_pipeline
+from api_errors.reporting import resolve_log_level
+from api_errors.styles import BUILTIN_STYLES, resolve_style
+
+HEADER_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+BOOLEAN_KEYS = (
+    "TRUST_CORRELATION_ID",
+    "EXPOSE_CORRELATION_HEADER",
+    "CORRELATION_ID_IN_BODY",
+    "EXPOSE_SERVER_ERROR_DETAILS",
+    "RATE_LIMIT_HEADERS",
+    "RATE_LIMIT_HEADERS_ON_SUCCESS",
+)
+
+
+def check_settings(
+    *, app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
+    conf = checked_settings()
+    if conf is None:
+        return [message("E001", f"{SETTING_NAME} must be a dict.", "Set API_ERRORS = {...}.")]
+    return [
+        *_check_keys(conf),
+        *_check_style(conf),
+        *_check_prefixes(conf),
+        *_check_correlation(conf),
+        *_check_log_level(conf),
+        *_check_retry_after(conf),
+        *_check_problem_type(conf),
+        *_check_pipeline(conf),
+        *_check_booleans(conf),
+    ]
+
+
+def _check_keys(conf: APIErrorsSettings) -> Iterator[CheckMessage]:
+    for key in conf.user:
+        if key not in DEFAULTS:
+            yield message(
+                "E002",
+                f"{SETTING_NAME} has an unknown key {key!r}.",
+                f"Known keys: {', '.join(sorted(DEFAULTS))}.",
+            )
+
+
+def _check_style(conf: APIErrorsSettings) -> Iterator[CheckMessage]:
+    try:
+        resolve_style(conf.STYLE)
+    except SettingError:
+        yield message(
+            "E003",
+            f"{SETTING_NAME}['STYLE'] is {conf.STYLE!r}.",
+            f"Use one of {', '.join(BUILTIN_STYLES)}, or the dotted path of a subclass of "
+            "api_errors.styles.Style.",
+        )
+
+
+def _check_prefixes(conf: APIErrorsSettings) -> Iterator[CheckMessage]:
+    prefixes = conf.API_PREFIXES
+    if not prefixes or not all(isinstance(p, str) and p.startswith("/") for p in prefixes):
+        yield message(
+            "E011",
+            f"{SETTING_NAME}['API_PREFIXES'] must be a non-empty list of paths starting with '/'.",
+            "For example ['/api/'].",
+        )
+
+
+def _check_correlation(conf: APIErrorsSettings) -> Iterator[CheckMessage]:
+    header = conf.CORRELATION_ID_HEADER
+    if not isinstance(header, str) or not HEADER_TOKEN.fullmatch(header):
+        yield message(
+            "E012",
+            f"{SETTING_NAME}['CORRELATION_ID_HEADER'] is not a valid header name.",
+            "Use a name such as 'X-Correlation-ID'.",
+        )
+    if (
+        not isinstance(conf.CORRELATION_ID_PATTERN, str)
+        or compiled_pattern(conf.CORRELATION_ID_PATTERN) is None
+    ):
+        yield message(
+            "E013",
+            f"{SETTING_NAME}['CORRELATION_ID_PATTERN'] is not a valid regular expression.",
+            "Give a pattern the whole incoming id must match.",
+        )
+
+
+def _check_log_level(conf: APIErrorsSettings) -> Iterator[CheckMessage]:
+    level = conf.CLIENT_ERROR_LOG_LEVEL
+    try:
+        resolve_log_level(level)
+    except SettingError:
+        yield message(
+            "E014",
+            f"{SETTING_NAME}['CLIENT_ERROR_LOG_LEVEL'] {level!r} is not a logging level.",
+            "Use 'DEBUG', 'INFO', 'WARNING' or 'ERROR'.",
+        )
+
+
+def _check_retry_after(conf: APIErrorsSettings) -> Iterator[CheckMessage]:
+    retry = conf.DEFAULT_RETRY_AFTER
+    if isinstance(retry, bool) or not isinstance(retry, int | float) or not 0 < retry < math.inf:
+        yield message(
+            "E015",
+            f"{SETTING_NAME}['DEFAULT_RETRY_AFTER'] must be a positive number of seconds.",
+            "For example 30.",
+        )
+
+
+def _check_problem_type(conf: APIErrorsSettings) -> Iterator[CheckMessage]:
+    template = conf.PROBLEM_TYPE_URI
+    if template is not None and not _formats(template):
+        yield message(
+            "E016",
+            f"{SETTING_NAME}['PROBLEM_TYPE_URI'] must be a string with at most a {{code}} field.",
+            "For example 'https://example.com/docs/errors/#{code}'.",
+        )
+
+
+def _formats(template: Any) -> bool:
+    try:
+        return isinstance(template, str) and isinstance(template.format(code=0), str)
+    except (KeyError, IndexError, ValueError):
+        return False
+
+
+def _check_pipeline(conf: APIErrorsSettings) -> Iterator[CheckMessage]:
+    try:
+        resolve_pipeline(conf.PIPELINE)
+    except SettingError:
+        yield message(
+            "E017",
+            f"{SETTING_NAME}['PIPELINE'] {conf.PIPELINE!r} is not an ErrorPipeline subclass.",
+            "Name a subclass of api_errors.pipeline.ErrorPipeline by dotted path.",
+        )
+
+
+def _check_booleans(conf: APIErrorsSettings) -> Iterator[CheckMessage]:
+    for key in BOOLEAN_KEYS:
+        if not isinstance(conf.user.get(key, False), bool):
+            yield message(
+                "E019",
+                f"{SETTING_NAME}[{key!r}] must be True or False.",
+                "Use a boolean, not a string or a number.",
+            )

@@ -1,0 +1,89 @@
+"""RFC 9457 problem details, with the catalog code in ``code``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from api_errors.catalog.types import ResolvedError
+from api_errors.http import status_phrase
+from api_errors.styles.base import (
+    PROBLEM_JSON,
+    EnvelopeField,
+    RenderContext,
+    Style,
+)
+
+
+class ProblemStyle(Style):
+    """``application/problem+json``; successful bodies are not wrapped."""
+
+    name = "problem"
+    media_type = PROBLEM_JSON
+    code_field = "code"
+    message_field = "detail"
+    code_types = (int, str)
+    default_catalog = "drive"
+    message_follows_language = False
+
+    fallback_body = {
+        "type": "about:blank",
+        "title": "Internal Server Error",
+        "status": 500,
+        "detail": "Unexpected server-side error",
+        "code": "INTERNAL_ERROR",
+    }
+
+    def error_body(self, error: ResolvedError, context: RenderContext) -> dict[str, Any]:
+        """With no type URI configured, ``about:blank`` and the status phrase as title."""
+        template = self.conf.PROBLEM_TYPE_URI
+        if template:
+            problem_type = template.format(code=error.code)
+            title = str(error.entry.message)
+        else:
+            problem_type = "about:blank"
+            title = status_phrase(error.http_status) or "Error"
+        return {
+            "type": problem_type,
+            "title": title,
+            "status": error.http_status,
+            "detail": str(error.client_message),
+            "instance": context.path,
+            "code": error.code,
+        }
+
+    def error_properties(self, status: int, code_schema: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "type": {"type": "string"},
+            "title": {"type": "string"},
+            "status": {"type": "integer", "enum": [status]},
+            "detail": {"type": "string"},
+            "instance": {"type": "string"},
+            "code": code_schema,
+        }
+
+    def format_intro(self) -> str:
+        return _(
+            "When a request fails, the API returns an RFC 9457 problem details body "
+            "(`Content-Type: application/problem+json`) alongside the HTTP status code. "
+            "The `code` field identifies the specific error for programmatic handling:"
+        )
+
+    def own_fields(self) -> list[EnvelopeField]:
+        if self.conf.PROBLEM_TYPE_URI:
+            type_text = _("A URI identifying the error: `%(template)s`.") % {
+                "template": self.conf.PROBLEM_TYPE_URI
+            }
+            title_text = _("The error's catalog message.")
+        else:
+            type_text = _("`about:blank`: the `code` field identifies the error.")
+            title_text = _("The HTTP status phrase.")
+        return [
+            EnvelopeField("type", type_text),
+            EnvelopeField("title", title_text),
+            EnvelopeField("status", _("The HTTP status code, repeated.")),
+            EnvelopeField("detail", self.message_description()),
+            EnvelopeField("instance", _("The path of the request that failed.")),
+            EnvelopeField("code", self.code_description()),
+        ]
