@@ -88,7 +88,9 @@ class APIErrorsSettings:
         self._derived: dict[Callable[[APIErrorsSettings], Any], Any] = {}
 
     def is_api_path(self, path: str) -> bool:
-        return path.startswith(self.API_PREFIXES)
+        """Whether ``path`` is under an API prefix, also when written ``//api/...`` or in
+        absolute form (``http://host/api/...``), which Django answers too."""
+        return path.startswith(self.API_PREFIXES) or prefix_path(path).startswith(self.API_PREFIXES)
 
     @property
     def correlation_pattern(self) -> re.Pattern[str] | None:
@@ -101,6 +103,17 @@ class APIErrorsSettings:
         except KeyError:
             value = self._derived[build] = build(self)
             return value
+
+
+ABSOLUTE_FORM = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/]*")
+
+
+def prefix_path(path: str) -> str:
+    """``path`` without a scheme and host, and with one leading slash."""
+    match = ABSOLUTE_FORM.match(path)
+    if match is not None:
+        path = path[match.end() :]
+    return "/" + path.lstrip("/")
 
 
 @lru_cache(maxsize=8)

@@ -14,9 +14,10 @@ from functools import lru_cache
 from typing import Any
 
 from api_errors.catalog.types import Catalog, Condition, FieldError, Message, ResolvedError
+from api_errors.client_input import client_input_error
 from api_errors.conf import APIErrorsSettings
 from api_errors.exceptions import APIError
-from api_errors.http import whole_seconds
+from api_errors.http_values import whole_seconds
 from api_errors.validation import flatten_django_validation_error, flatten_drf_detail
 
 Converter = Callable[[Any, Catalog], ResolvedError]
@@ -96,22 +97,29 @@ _by_type: dict[type[BaseException], Converter] = {}
 
 def converter_for_type(exc_type: type[BaseException]) -> Converter:
     """The converter registered for the nearest class in ``exc_type``'s MRO (memoised)."""
-    converter = _by_type.get(exc_type)
+    try:
+        converter = _by_type.get(exc_type)
+    except TypeError:  # a class whose metaclass makes it unhashable
+        return _lookup(exc_type)
     if converter is None:
-        converter = _unhandled
-        for klass in exc_type.__mro__:
-            registered = _registry.get(f"{klass.__module__}.{klass.__qualname__}")
-            if registered is not None:
-                converter = registered
-                break
-        _by_type[exc_type] = converter
+        converter = _by_type[exc_type] = _lookup(exc_type)
     return converter
+
+
+def _lookup(exc_type: type[BaseException]) -> Converter:
+    for klass in exc_type.__mro__:
+        registered = _registry.get(f"{klass.__module__}.{klass.__qualname__}")
+        if registered is not None:
+            return registered
+    return _unhandled
 
 
 def to_api_error(exc: BaseException, catalog: Catalog, conf: APIErrorsSettings) -> ResolvedError:
     """Convert ``exc`` and give 429 and 503 their ``Retry-After``."""
-    error = converter_for_type(type(exc))(exc, catalog)
-    return with_retry_after(error, conf)
+    converter = converter_for_type(type(exc))
+    if converter is _unhandled:
+        converter = _client_input_or_unhandled
+    return with_retry_after(converter(exc, catalog), conf)
 
 
 def status_to_api_error(
@@ -131,6 +139,15 @@ def with_retry_after(error: ResolvedError, conf: APIErrorsSettings) -> ResolvedE
 
 def _unhandled(exc: BaseException, catalog: Catalog) -> ResolvedError:
     return for_condition(Condition.SERVER_ERROR, catalog, exception=exc)
+
+
+def _client_input_or_unhandled(exc: BaseException, catalog: Catalog) -> ResolvedError:
+    """An exception no converter knows: a 400 if DRF or Django raised it reading the
+    client's input, else a server error."""
+    mistake = client_input_error(exc)
+    if mistake is None:
+        return _unhandled(exc, catalog)
+    return for_condition(mistake.condition, catalog, errors=mistake.errors, exception=exc)
 
 
 def _condition_converter(condition: str) -> Converter:

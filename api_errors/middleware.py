@@ -7,8 +7,11 @@ from collections.abc import Awaitable, Callable
 from typing import Any, cast
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+from django.conf import settings
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
+from django.utils.module_loading import import_string
+from django.views.debug import ExceptionReporter
 
 from api_errors.conf import APIErrorsSettings, get_settings
 from api_errors.correlation import correlation_id_for, reset_correlation_id, set_correlation_id
@@ -17,6 +20,8 @@ from api_errors.limits.headers import STATE_HEADER, USAGE_ATTRIBUTE, rate_limit_
 from api_errors.pipeline import respond_to_error_status, respond_to_exception
 
 EXPOSE_HEADERS = "Access-Control-Expose-Headers"
+# Where the exception behind a DEBUG page is kept for the envelope that replaces the page.
+EXCEPTION_ATTRIBUTE = "_api_errors_exception"
 
 GetResponse = Callable[[HttpRequest], HttpResponseBase]
 AsyncGetResponse = Callable[[HttpRequest], Awaitable[HttpResponseBase]]
@@ -26,6 +31,16 @@ def _is_json(response: HttpResponseBase) -> bool:
     content_type = response.get("Content-Type", "")
     media_type = content_type.split(";", 1)[0].strip().lower()
     return media_type == "application/json" or media_type.endswith("+json")
+
+
+def keeping_reporter(
+    request: HttpRequest, exc_type: Any, exc_value: Any, tb: Any
+) -> ExceptionReporter:
+    """Django's exception reporter, keeping the exception on the request it reports."""
+    if request is not None and exc_value is not None:
+        request.__dict__[EXCEPTION_ATTRIBUTE] = exc_value
+    reporter = import_string(settings.DEFAULT_EXCEPTION_REPORTER)
+    return reporter(request, exc_type, exc_value, tb)  # type: ignore[no-any-return]
 
 
 class APIErrorsMiddleware:
@@ -44,25 +59,47 @@ class APIErrorsMiddleware:
         if self.is_async:
             return self.__acall__(request)
         conf = get_settings()
-        correlation_id = correlation_id_for(request.META, conf)
-        request.correlation_id = correlation_id  # type: ignore[attr-defined]
+        correlation_id = self.start(request, conf)
         token = set_correlation_id(correlation_id)
         try:
-            response = cast(HttpResponseBase, self.get_response(request))
+            try:
+                response = cast(HttpResponseBase, self.get_response(request))
+            except Exception as exc:
+                response = self.escaped(exc, request, conf)
             return self.finish(request, response, correlation_id, conf)
         finally:
             reset_correlation_id(token)
 
     async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
         conf = get_settings()
-        correlation_id = correlation_id_for(request.META, conf)
-        request.correlation_id = correlation_id  # type: ignore[attr-defined]
+        correlation_id = self.start(request, conf)
         token = set_correlation_id(correlation_id)
         try:
-            response = await self.get_response(request)  # type: ignore[misc]
+            try:
+                response = await self.get_response(request)  # type: ignore[misc]
+            except Exception as exc:
+                response = self.escaped(exc, request, conf)
             return self.finish(request, response, correlation_id, conf)
         finally:
             reset_correlation_id(token)
+
+    @staticmethod
+    def start(request: HttpRequest, conf: APIErrorsSettings) -> str:
+        """The request's correlation id; with DEBUG, Django's debug pages on API paths keep
+        their exception for the envelope that replaces them."""
+        correlation_id = correlation_id_for(request.META, conf)
+        request.correlation_id = correlation_id  # type: ignore[attr-defined]
+        if settings.DEBUG and conf.is_api_path(request.path_info):
+            request.exception_reporter_class = keeping_reporter  # type: ignore[assignment]
+        return correlation_id
+
+    @staticmethod
+    def escaped(exc: Exception, request: HttpRequest, conf: APIErrorsSettings) -> Any:
+        """An exception Django's own error handling let through (e.g. raised again while
+        rendering a debug page): an envelope on API paths, Django's business elsewhere."""
+        if not conf.is_api_path(request.path_info):
+            raise exc
+        return respond_to_exception(exc, request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> Any:
         if not get_settings().is_api_path(request.path_info):
@@ -82,7 +119,12 @@ class APIErrorsMiddleware:
             and conf.is_api_path(request.path_info)
             and not _is_json(response)
         ):
-            response = respond_to_error_status(response.status_code, request, response.headers)
+            exception = request.__dict__.pop(EXCEPTION_ATTRIBUTE, None)
+            if exception is not None:
+                # Django answered it with a debug page; DEBUG must not change the answer.
+                response = respond_to_exception(exception, request, send_signal=False)
+            else:
+                response = respond_to_error_status(response.status_code, request, response.headers)
         if conf.RATE_LIMIT_HEADERS_ON_SUCCESS and conf.RATE_LIMIT_HEADERS:
             self.add_rate_limit_headers(request, response)
         header = conf.CORRELATION_ID_HEADER

@@ -6,7 +6,6 @@ and naming the subclass in ``API_ERRORS["PIPELINE"]``.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -18,11 +17,9 @@ from api_errors.catalog.types import Catalog, ResolvedError
 from api_errors.conf import APIErrorsSettings, get_settings, resolve, subclass_of
 from api_errors.conversion import status_to_api_error, to_api_error
 from api_errors.correlation import get_correlation_id
-from api_errors.reporting import report_error
+from api_errors.reporting import report_error, report_render_failure
 from api_errors.responses import build_error_response, fallback_response
 from api_errors.styles import RenderContext, Style, resolve_style
-
-logger = logging.getLogger("api_errors")
 
 
 class ErrorPipeline:
@@ -71,8 +68,8 @@ class ErrorPipeline:
             set_rollback()
             return self.respond(error, request)
         except Exception:
-            logger.exception("api_errors could not render an error response")
-            return fallback_response(fallback_style(self.conf))
+            report_render_failure(type(exc).__qualname__, request, self.correlation_id(request))
+            return fallback_response(fallback_style(self.conf), request.path)
 
     def handle_error_status(
         self, status: int, request: HttpRequest, headers: Mapping[str, str]
@@ -83,8 +80,8 @@ class ErrorPipeline:
             self.report(error, request, send_signal=False)
             return self.respond(error, request)
         except Exception:
-            logger.exception("api_errors could not render an error response")
-            return fallback_response(fallback_style(self.conf))
+            report_render_failure(f"a {status} response", request, self.correlation_id(request))
+            return fallback_response(fallback_style(self.conf), request.path)
 
 
 def fallback_style(conf: APIErrorsSettings) -> type[Style] | None:
@@ -111,11 +108,11 @@ def get_pipeline() -> ErrorPipeline:
     return get_settings().derived(_build_pipeline)
 
 
-def _pipeline_or_none() -> ErrorPipeline | None:
+def _pipeline_or_none(request: HttpRequest) -> ErrorPipeline | None:
     try:
         return get_pipeline()
     except Exception:
-        logger.exception("api_errors could not load the error pipeline")
+        report_render_failure("any error: the pipeline did not load", request, get_correlation_id())
         return None
 
 
@@ -123,16 +120,16 @@ def respond_to_exception(
     exc: BaseException, request: HttpRequest, *, send_signal: bool = True
 ) -> HttpResponse:
     """Entry points call this: the pipeline's response, or the fallback if it cannot load."""
-    pipeline = _pipeline_or_none()
+    pipeline = _pipeline_or_none(request)
     if pipeline is None:
-        return fallback_response(fallback_style(get_settings()))
+        return fallback_response(fallback_style(get_settings()), request.path)
     return pipeline.handle_exception(exc, request, send_signal=send_signal)
 
 
 def respond_to_error_status(
     status: int, request: HttpRequest, headers: Mapping[str, str]
 ) -> HttpResponse:
-    pipeline = _pipeline_or_none()
+    pipeline = _pipeline_or_none(request)
     if pipeline is None:
-        return fallback_response(fallback_style(get_settings()))
+        return fallback_response(fallback_style(get_settings()), request.path)
     return pipeline.handle_error_status(status, request, headers)

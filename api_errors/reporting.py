@@ -37,6 +37,27 @@ def client_error_level(conf: APIErrorsSettings) -> int:
         return logging.WARNING
 
 
+def log_safe(value: object) -> str:
+    """A client-controlled value as a log record may hold it: control and other
+    unprintable characters, and backslashes, escaped, so no one can forge a log line."""
+    text = str(value)
+    if text.isprintable() and "\\" not in text:
+        return text
+    return "".join(
+        char if char.isprintable() and char != "\\" else char.encode("unicode_escape").decode()
+        for char in text
+    )
+
+
+def request_fields(request: HttpRequest, correlation_id: str | None) -> dict[str, Any]:
+    """The attributes every record about a request carries, client values escaped."""
+    return {
+        "correlation_id": correlation_id or "-",
+        "method": log_safe(request.method),
+        "path": log_safe(request.path),
+    }
+
+
 def report_error(
     error: ResolvedError,
     request: HttpRequest,
@@ -46,14 +67,19 @@ def report_error(
     send_signal: bool = True,
 ) -> None:
     """Log the error once, with its code, status, correlation id, method and path."""
+    fields = request_fields(request, correlation_id)
     extra: dict[str, Any] = {
         "error_code": error.code,
         "status_code": error.http_status,
-        "correlation_id": correlation_id or "-",
-        "method": request.method,
-        "path": request.path,
+        **fields,
     }
-    args = (request.method, request.path, error.http_status, error.code, correlation_id or "-")
+    args = (
+        fields["method"],
+        fields["path"],
+        error.http_status,
+        error.code,
+        fields["correlation_id"],
+    )
     message = "%s %s -> %s error_code=%s correlation_id=%s"
     exception = error.exception
     if error.is_server_error and error.alert:
@@ -65,3 +91,17 @@ def report_error(
         logger.error(message, *args, extra=extra)
     else:
         logger.log(client_error_level(conf), message, *args, extra=extra)
+
+
+def report_render_failure(what: str, request: HttpRequest, correlation_id: str | None) -> None:
+    """The error response to ``what`` could not be rendered: log the failure in flight,
+    with the request's correlation id, before the fallback body goes out."""
+    fields = request_fields(request, correlation_id)
+    logger.exception(
+        "%s %s -> 500 api_errors could not render the response to %s correlation_id=%s",
+        fields["method"],
+        fields["path"],
+        what,
+        fields["correlation_id"],
+        extra={"status_code": 500, **fields},
+    )

@@ -30,12 +30,12 @@ def build_error_response(
     return response
 
 
-def fallback_response(style: type[Style] | None) -> HttpResponse:
+def fallback_response(style: type[Style] | None, path: str) -> HttpResponse:
     """A minimal valid 500 envelope of ``style`` (the status style's when it is unusable),
     used when rendering itself failed, so it depends on nothing that could fail too."""
     chosen = style or StatusStyle
     response = HttpResponse(
-        to_json(chosen.fallback_body), status=500, content_type=chosen.media_type
+        to_json(chosen.fallback(path)), status=500, content_type=chosen.media_type
     )
     response.api_error = None  # type: ignore[attr-defined]
     return response

@@ -2,8 +2,9 @@
 
 from django.contrib.staticfiles.views import serve as serve_static
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
+from example_project.drive.schema import RedocView, SwaggerView
 from example_project.drive.views import SearchView
 
 handler400 = "api_errors.handlers.handler400"
@@ -19,10 +20,10 @@ urlpatterns = [
     # GET /api/docs/errors/: the Error Handling page, generated from the catalog
     path("api/docs/", include("api_errors.docs_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/schema/swagger/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger"),
+    path("api/schema/swagger/", SwaggerView.as_view(url_name="schema"), name="swagger"),
     path(
         "api/schema/redoc/",
-        SpectacularRedocView.as_view(url_name="schema", template_name="drive/redoc.html"),
+        RedocView.as_view(url_name="schema", template_name="drive/redoc.html"),
         name="redoc",
     ),
     # Swagger UI's and Redoc's files, from drf-spectacular-sidecar, with DEBUG off too:

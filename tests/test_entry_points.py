@@ -521,8 +521,10 @@ FAILING_REQUESTS = [
 ]
 
 
-def assert_fallback(response, style):
+def assert_fallback(response, style, path):
     content_type, body = FALLBACKS[style]
+    if style == "problem":
+        body = {**body, "instance": path}  # complete, as the problem schema requires
     assert response.status_code == 500
     assert response["Content-Type"] == content_type
     assert response["X-Correlation-ID"]
@@ -539,7 +541,7 @@ def test_broken_renderer_falls_back_to_style_envelope(
 
     response = getattr(client, method)(path)
 
-    assert_fallback(response, style)
+    assert_fallback(response, style, path)
 
 
 @pytest.mark.parametrize("style", FALLBACKS)
@@ -551,7 +553,7 @@ async def test_broken_renderer_falls_back_from_async_view(
 
     response = await async_client.get("/api/async/raise/runtime/")
 
-    assert_fallback(response, style)
+    assert_fallback(response, style, "/api/async/raise/runtime/")
 
 
 @pytest.mark.parametrize(("method", "path"), FAILING_REQUESTS)
@@ -561,7 +563,7 @@ def test_pipeline_whose_respond_fails_falls_back(client, settings, style, method
 
     response = getattr(client, method)(path)
 
-    assert_fallback(response, style)
+    assert_fallback(response, style, path)
 
 
 @pytest.mark.parametrize(("method", "path"), FAILING_REQUESTS)
@@ -571,4 +573,4 @@ def test_unimportable_pipeline_falls_back(client, settings, style, method, path)
 
     response = getattr(client, method)(path)
 
-    assert_fallback(response, style)
+    assert_fallback(response, style, path)

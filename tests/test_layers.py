@@ -18,7 +18,7 @@ LAYERS = [
     # settings and leaf helpers
     "api_errors.conf",
     "api_errors.deprecation",
-    "api_errors.http",
+    "api_errors.http_values",
     "api_errors.correlation",
     # the catalog: its types, the presets, the loader
     "api_errors.catalog.types",
@@ -31,6 +31,7 @@ LAYERS = [
     "api_errors.exceptions",
     "api_errors.declarations",
     "api_errors.validation",
+    "api_errors.client_input",
     # envelope styles, and what the settings select
     "api_errors.styles.base",
     "api_errors.styles.status",

@@ -12,7 +12,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
 from api_errors.catalog.types import BUSINESS, PLATFORM, Code, Condition
-from api_errors.http import status_phrase
+from api_errors.http_values import status_phrase
 from api_errors.styles import EnvelopeField, Practice
 
 TEMPLATE_NAME = "api_errors/error_handling.html"

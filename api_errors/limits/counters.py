@@ -21,7 +21,7 @@ from django.core.cache import BaseCache, caches
 from django.core.exceptions import ImproperlyConfigured
 from django_ratelimit import core as ratelimit_core
 
-from api_errors.http import whole_seconds
+from api_errors.http_values import whole_seconds
 
 # As django-ratelimit: keep keys a little past their window so no count is lost.
 EXPIRATION_FUDGE = ratelimit_core.EXPIRATION_FUDGE

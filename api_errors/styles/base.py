@@ -112,6 +112,11 @@ class Style:
             }
         return values
 
+    @classmethod
+    def fallback(cls, path: str) -> dict[str, Any]:
+        """``fallback_body`` for a request to ``path`` (a style may say where it failed)."""
+        return cls.fallback_body
+
     def success_body(self, data: Any) -> Any:
         """A successful body as ``EnvelopeJSONRenderer`` sends it."""
         return data

@@ -7,7 +7,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from api_errors.catalog.types import ResolvedError
-from api_errors.http import status_phrase
+from api_errors.http_values import status_phrase
 from api_errors.styles.base import (
     PROBLEM_JSON,
     EnvelopeField,
@@ -52,6 +52,13 @@ class ProblemStyle(Style):
             "instance": context.path,
             "code": error.code,
         }
+
+    @classmethod
+    def fallback(cls, path: str) -> dict[str, Any]:
+        """With ``instance``, which the schema requires like every other member."""
+        body = dict(cls.fallback_body)
+        body["instance"] = path
+        return {key: body[key] for key in ("type", "title", "status", "detail", "instance", "code")}
 
     def error_properties(self, status: int, code_schema: dict[str, Any]) -> dict[str, Any]:
         return {

@@ -1,0 +1,87 @@
+"""Whether an exception no converter knows was raised while DRF or Django read what the
+client sent: its body, form, query string, path or a field's value.
+
+DRF's parsers catch only ``ValueError``, and its fields only validation errors, so a body
+nested 10,000 deep (``RecursionError``) or a number like ``1e999`` (``OverflowError``)
+escapes as if the server had failed. The frames of the exception's traceback say where
+it was raised: such an exception is the client's mistake, answered with a 400.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import CodeType, TracebackType
+from typing import Any
+
+from django.core.handlers.asgi import ASGIRequest
+from django.core.handlers.wsgi import WSGIRequest
+from django.http.request import HttpRequest
+from django.urls.resolvers import RoutePattern
+from django.utils.translation import gettext as _
+from rest_framework.fields import Field
+from rest_framework.request import Request
+
+from api_errors.catalog.types import Condition, FieldError
+
+
+def _getter_code(owner: type, name: str) -> CodeType:
+    attribute = owner.__dict__[name]
+    function = getattr(attribute, "fget", None) or attribute.func  # property or cached_property
+    return function.__code__  # type: ignore[no-any-return]
+
+
+# Code objects of the functions that read the request: DRF's parsing step, Django's body,
+# form and query-string parsing, and URL converters (called from RoutePattern.match).
+READING_CODES: frozenset[CodeType] = frozenset(
+    {
+        Request._parse.__code__,  # type: ignore[attr-defined]
+        HttpRequest._load_post_and_files.__code__,
+        _getter_code(HttpRequest, "body"),
+        _getter_code(WSGIRequest, "GET"),
+        _getter_code(ASGIRequest, "GET"),
+        RoutePattern.match.__code__,
+    }
+)
+CONVERTING = "to_internal_value"
+
+
+@dataclass(frozen=True)
+class ClientInputError:
+    """What the client got wrong: a condition, and the field whose value failed."""
+
+    condition: str
+    errors: list[FieldError] | None = None
+
+
+def field_path(field: Field[Any, Any, Any, Any]) -> str:
+    """``address.city`` for a nested serializer's field."""
+    names: list[str] = []
+    current: Any = field
+    while current is not None:
+        if getattr(current, "field_name", None):  # a list's child and the root have none
+            names.append(str(current.field_name))
+        current = getattr(current, "parent", None)
+    return ".".join(reversed(names))
+
+
+def client_input_error(exc: BaseException) -> ClientInputError | None:
+    """The client's mistake behind ``exc``, or ``None`` when the server is at fault."""
+    tb: TracebackType | None = exc.__traceback__
+    reading = False
+    converting: Field[Any, Any, Any, Any] | None = None
+    while tb is not None:
+        frame = tb.tb_frame
+        if frame.f_code in READING_CODES:
+            reading = True
+        elif frame.f_code.co_name == CONVERTING:
+            candidate = frame.f_locals.get("self")
+            if isinstance(candidate, Field):
+                converting = candidate  # the innermost one: the field whose value failed
+        tb = tb.tb_next
+    if converting is not None:
+        path = field_path(converting)
+        item: FieldError = {"field": path, "code": "invalid", "message": _("Invalid value.")}
+        return ClientInputError(Condition.VALIDATION_ERROR, [item] if path else None)
+    if reading:
+        return ClientInputError(Condition.MALFORMED_REQUEST)
+    return None
