@@ -9,6 +9,10 @@ WORKERS ?= 4
 
 # The oldest supported Django, in a venv of its own.
 COMPAT_VENV := .venv-django42
+# The lowest redis-py that pyproject.toml admits, beside the venv: the outage tests run
+# the counter store on it too (tests/test_limits_outage.py checks the pin matches).
+REDIS_LOWEST := .redis-lowest
+REDIS_LOWEST_PIN := redis==4.5.0
 
 .PHONY: install run serve test lint typecheck pytest compat bench clean
 
@@ -17,6 +21,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
+
+$(REDIS_LOWEST)/.installed: Makefile
+	rm -rf $(REDIS_LOWEST)
+	$(BIN)/python -m pip install --quiet --no-deps --target $(REDIS_LOWEST) '$(REDIS_LOWEST_PIN)'
+	touch $@
 
 install: $(STAMP)
 
@@ -33,7 +42,7 @@ serve: install
 	$(BIN)/gunicorn example_project.wsgi --workers $(WORKERS) --bind 127.0.0.1:$(PORT) \
 		--access-logfile -
 
-pytest: install
+pytest: install $(REDIS_LOWEST)/.installed
 	$(BIN)/python -m pytest --cov --cov-report=term-missing
 
 lint: install
@@ -56,4 +65,4 @@ bench: install
 	$(BIN)/python benchmarks/rate_limit.py
 
 clean:
-	rm -rf $(VENV) $(COMPAT_VENV) .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov *.egg-info
+	rm -rf $(VENV) $(COMPAT_VENV) $(REDIS_LOWEST) .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov *.egg-info

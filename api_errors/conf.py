@@ -38,6 +38,8 @@ DEFAULTS: dict[str, Any] = {
     "RATE_LIMIT_HEADERS": True,
     "RATE_LIMIT_HEADERS_ON_SUCCESS": False,
     "LIMITS_FAIL_OPEN": None,
+    "LIMITS_TIMEOUT": 0.25,
+    "LIMITS_RETRY_INTERVAL": 5,
     "BALANCE_HOOK": None,
 }
 
@@ -80,6 +82,8 @@ class APIErrorsSettings:
         self.RATE_LIMIT_HEADERS: bool = bool(merged["RATE_LIMIT_HEADERS"])
         self.RATE_LIMIT_HEADERS_ON_SUCCESS: bool = bool(merged["RATE_LIMIT_HEADERS_ON_SUCCESS"])
         self.LIMITS_FAIL_OPEN: bool | None = merged["LIMITS_FAIL_OPEN"]
+        self.LIMITS_TIMEOUT: Any = merged["LIMITS_TIMEOUT"]
+        self.LIMITS_RETRY_INTERVAL: Any = merged["LIMITS_RETRY_INTERVAL"]
         self.BALANCE_HOOK: Any = merged["BALANCE_HOOK"]
         # The WSGI META key of the correlation header, computed once.
         self.correlation_meta_key = "HTTP_" + str(self.CORRELATION_ID_HEADER).upper().replace(

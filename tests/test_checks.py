@@ -185,6 +185,13 @@ CASES = [
     pytest.param("E021", "LIMITS_FAIL_OPEN", {"LIMITS_FAIL_OPEN": "yes"}, id="E021-str"),
     pytest.param("E021", "LIMITS_FAIL_OPEN", {"LIMITS_FAIL_OPEN": 1}, id="E021-int"),
     pytest.param("E021", "LIMITS_FAIL_OPEN", {"LIMITS_FAIL_OPEN": 0}, id="E021-zero"),
+    pytest.param("E023", "LIMITS_TIMEOUT", {"LIMITS_TIMEOUT": 0}, id="E023-zero"),
+    pytest.param("E023", "LIMITS_TIMEOUT", {"LIMITS_TIMEOUT": "1"}, id="E023-str"),
+    pytest.param("E023", "LIMITS_TIMEOUT", {"LIMITS_TIMEOUT": None}, id="E023-none"),
+    pytest.param("E024", "LIMITS_RETRY_INTERVAL", {"LIMITS_RETRY_INTERVAL": -5}, id="E024-neg"),
+    pytest.param(
+        "E024", "LIMITS_RETRY_INTERVAL", {"LIMITS_RETRY_INTERVAL": math.inf}, id="E024-inf"
+    ),
 ]
 
 

@@ -47,6 +47,7 @@ LAYERS = [
     # features
     "api_errors.limits.counters",
     "api_errors.limits.headers",
+    "api_errors.limits.store",
     "api_errors.limits.policies",
     "api_errors.limits.throttling",
     "api_errors.limits.balance",

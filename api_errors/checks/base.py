@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 from django.conf import settings
@@ -35,6 +36,8 @@ PROBLEMS: dict[str, str] = {
     "E020": "`BALANCE_HOOK` is not a `BalanceHook` subclass",
     "E021": "`LIMITS_FAIL_OPEN` is not `None`, `True` or `False`",
     "E022": "a view in the URLconf uses `charge_balance` but `BALANCE_HOOK` is not set",
+    "E023": "`LIMITS_TIMEOUT` is not a positive number of seconds",
+    "E024": "`LIMITS_RETRY_INTERVAL` is not a positive number of seconds",
     "W001": "the middleware is not in `MIDDLEWARE`",
     "W002": "DRF's `EXCEPTION_HANDLER` is not `api_errors.handlers.exception_handler`",
     "W003": "rate limits or quotas count in a cache that is not shared and atomic (local "
@@ -48,6 +51,13 @@ def message(check_id: str, msg: str, hint: str) -> CheckMessage:
         raise KeyError(f"{check_id} is not in api_errors.checks.ids.PROBLEMS")
     kind = Error if check_id.startswith("E") else Warning
     return kind(msg, hint=hint, id=PREFIX + check_id)
+
+
+def is_positive_number(value: object) -> bool:
+    """A number of seconds a setting can hold: positive and finite, and not a bool."""
+    return (
+        not isinstance(value, bool) and isinstance(value, int | float) and 0 < value < math.inf
+    )
 
 
 def checked_settings() -> APIErrorsSettings | None:

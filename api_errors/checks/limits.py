@@ -16,7 +16,7 @@ from django.core.checks import CheckMessage
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils.module_loading import import_string
 
-from api_errors.checks.base import checked_settings, message
+from api_errors.checks.base import checked_settings, is_positive_number, message
 from api_errors.conf import SETTING_NAME, APIErrorsSettings, SettingError
 from api_errors.declarations import CHARGES_ATTRIBUTE, LIMITS_ATTRIBUTE
 from api_errors.limits.balance import resolve_balance_hook
@@ -39,7 +39,7 @@ def check_limits(
     the full limit. Charges need a hook to charge through."""
     # An API_ERRORS that is not a dict (api_errors.E001) counts as empty, as at run time.
     conf = checked_settings() or APIErrorsSettings({})
-    messages = [*_check_balance_hook(conf), *_check_fail_open(conf)]
+    messages = [*_check_balance_hook(conf), *_check_fail_open(conf), *_check_store(conf)]
     inventory = url_inventory()
     if inventory.charging_views and conf.BALANCE_HOOK is None:
         messages.append(
@@ -76,6 +76,21 @@ def _check_fail_open(conf: APIErrorsSettings) -> Iterator[CheckMessage]:
             "E021",
             f"{SETTING_NAME}['LIMITS_FAIL_OPEN'] must be None, True or False.",
             "None follows django-ratelimit's RATELIMIT_FAIL_OPEN.",
+        )
+
+
+def _check_store(conf: APIErrorsSettings) -> Iterator[CheckMessage]:
+    if not is_positive_number(conf.LIMITS_TIMEOUT):
+        yield message(
+            "E023",
+            f"{SETTING_NAME}['LIMITS_TIMEOUT'] must be a positive number of seconds.",
+            "For example 0.25: each call to the counter store gives up after it.",
+        )
+    if not is_positive_number(conf.LIMITS_RETRY_INTERVAL):
+        yield message(
+            "E024",
+            f"{SETTING_NAME}['LIMITS_RETRY_INTERVAL'] must be a positive number of seconds.",
+            "For example 5: how long a failed counter store is left alone.",
         )
 
 

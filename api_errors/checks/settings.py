@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -10,7 +9,7 @@ from typing import Any
 from django.apps import AppConfig
 from django.core.checks import CheckMessage
 
-from api_errors.checks.base import checked_settings, message
+from api_errors.checks.base import checked_settings, is_positive_number, message
 from api_errors.conf import (
     DEFAULTS,
     SETTING_NAME,
@@ -116,8 +115,7 @@ def _check_log_level(conf: APIErrorsSettings) -> Iterator[CheckMessage]:
 
 
 def _check_retry_after(conf: APIErrorsSettings) -> Iterator[CheckMessage]:
-    retry = conf.DEFAULT_RETRY_AFTER
-    if isinstance(retry, bool) or not isinstance(retry, int | float) or not 0 < retry < math.inf:
+    if not is_positive_number(conf.DEFAULT_RETRY_AFTER):
         yield message(
             "E015",
             f"{SETTING_NAME}['DEFAULT_RETRY_AFTER'] must be a positive number of seconds.",

@@ -1,4 +1,4 @@
-"""Atomic counters in the cache: one round trip on Redis, ``add``/``incr`` elsewhere.
+"""Counters' keys and windows, and where a counter stands (``Usage``).
 
 The keys and fixed windows are django-ratelimit's own (``_get_window`` and
 ``_make_cache_key``), so a view limited here and one limited by ``@ratelimit`` with the
@@ -30,10 +30,6 @@ MONTH = "month"
 TOTAL = "total"
 
 
-class CounterUnavailable(Exception):
-    """The cache that holds the counters did not answer."""
-
-
 @dataclass(frozen=True)
 class Slot:
     """One counter: its cache key, how long the cache keeps it and when its window ends."""
@@ -60,9 +56,13 @@ def parse_rate(rate: str) -> tuple[int, int]:
     return int(count), period
 
 
-def limits_cache() -> BaseCache:
+def limits_cache_alias() -> str:
     """The cache django-ratelimit uses (``RATELIMIT_USE_CACHE``), shared with ``@ratelimit``."""
-    return caches[getattr(settings, "RATELIMIT_USE_CACHE", "default")]
+    return str(getattr(settings, "RATELIMIT_USE_CACHE", "default"))
+
+
+def limits_cache() -> BaseCache:
+    return caches[limits_cache_alias()]
 
 
 def fixed_window_slot(group: str, rate: str, value: str, method: Any) -> Slot:
@@ -103,55 +103,6 @@ def calendar_month_slot(group: str, value: str, now: float) -> Slot:
 def total_slot(group: str, value: str) -> Slot:
     """A counter that never resets, for total quotas."""
     return Slot(_own_key(group, value, TOTAL), ttl=None, resets_at=None, window_seconds=None)
-
-
-def increment(cache: BaseCache, slot: Slot) -> int:
-    """Add one to the slot's counter and return the new count, atomically."""
-    try:
-        script, key = _redis_script_and_key(cache, slot.cache_key)
-        if script is not None:
-            return int(script(keys=[key], args=[slot.ttl or 0]))
-        if cache.add(slot.cache_key, 1, slot.ttl):
-            return 1
-        try:
-            return int(cache.incr(slot.cache_key))
-        except ValueError:
-            # The key expired between add and incr: it starts again.
-            cache.add(slot.cache_key, 0, slot.ttl)
-            return int(cache.incr(slot.cache_key))
-    except Exception as exc:
-        raise CounterUnavailable(str(exc)) from exc
-
-
-# Create the counter if missing (expiring after ARGV[1] seconds, never if 0), then add one:
-# a single command, so one round trip and atomic across every worker.
-INCREMENT_SCRIPT = """
-if redis.call('SET', KEYS[1], 0, 'NX') and tonumber(ARGV[1]) > 0 then
-  redis.call('EXPIRE', KEYS[1], ARGV[1])
-end
-return redis.call('INCR', KEYS[1])
-"""
-
-
-def _redis_script_and_key(cache: BaseCache, key: str) -> tuple[Any, str]:
-    """The increment script bound to the write client of Django's ``RedisCache`` or
-    django-redis, and the full key; ``(None, key)`` for other caches."""
-    backend = type(cache).__module__
-    if backend == "django.core.cache.backends.redis":
-        holder: Any = cache._cache  # type: ignore[attr-defined]
-        full_key = cache.make_and_validate_key(key)
-    elif backend.startswith("django_redis."):
-        holder = cache.client  # type: ignore[attr-defined]
-        full_key = holder.make_key(key)
-    else:
-        return None, key
-    # Django's RedisCache builds a new client object on every call, which costs more than
-    # the round trip itself: keep one script, bound to one write client, per cache client.
-    script = getattr(holder, "_api_errors_increment", None)
-    if script is None:
-        script = holder.get_client(write=True).register_script(INCREMENT_SCRIPT)
-        holder._api_errors_increment = script
-    return script, full_key
 
 
 def seconds_until(resets_at: float | None, now: float | None = None) -> int | None:

@@ -15,7 +15,6 @@ from django_ratelimit import ALL
 from django_ratelimit import core as ratelimit_core
 
 from api_errors.conf import get_settings
-from api_errors.correlation import get_correlation_id
 from api_errors.exceptions import (
     APIError,
     QuotaExceeded,
@@ -26,17 +25,16 @@ from api_errors.exceptions import (
 from api_errors.limits.counters import (
     MONTH,
     TOTAL,
-    CounterUnavailable,
     Slot,
     Usage,
     calendar_month_slot,
     fixed_window_slot,
-    increment,
     limits_cache,
     parse_rate,
     total_slot,
 )
 from api_errors.limits.headers import USAGE_ATTRIBUTE, rate_limit_headers
+from api_errors.limits.store import CounterUnavailable, counter_store
 
 logger = logging.getLogger("api_errors")
 
@@ -92,7 +90,7 @@ class Policy:
             return None
         limit, slot = found
         try:
-            count = increment(limits_cache(), slot)
+            count = counter_store().increment(slot)
         except CounterUnavailable:
             self.counter_unavailable()
             return None
@@ -101,16 +99,11 @@ class Policy:
         return usage
 
     def counter_unavailable(self) -> None:
-        """Fail open (admit, log a warning) or closed (503), as configured."""
+        """Fail open (admit) or closed (503), as configured. The store logs the outage
+        once, so neither adds a record or a traceback of its own."""
         if fail_open():
-            logger.warning(
-                "limits cache unavailable, request admitted: group=%s correlation_id=%s",
-                self.group,
-                get_correlation_id() or "-",
-                extra={"group": self.group},
-            )
             return None
-        raise ServiceUnavailable(retry_after=get_settings().DEFAULT_RETRY_AFTER)
+        raise ServiceUnavailable(retry_after=get_settings().DEFAULT_RETRY_AFTER, alert=False)
 
     def error(self, usage: Usage) -> APIError:
         """The error for a request past the limit, with ``Retry-After`` and rate-limit fields."""

@@ -1,0 +1,222 @@
+"""The counter store: the cache that holds the counts, asked so that an outage costs little.
+
+- On Redis (Django's ``RedisCache`` or django-redis) one script creates and increments a
+  counter in one round trip, on a client of its own whose every call times out after
+  ``LIMITS_TIMEOUT`` seconds and is never retried, whatever the cache's own options and
+  whichever redis-py version.
+- After the store fails, a circuit breaker stops asking it for ``LIMITS_RETRY_INTERVAL``
+  seconds: until then each request is decided at once (fail open or closed). Then one
+  request tries the store again.
+- Only errors that mean the store is unreachable or too slow count as an outage; any other
+  exception is a bug and propagates. The outage is logged once, as a warning, and its end
+  once, as information.
+
+There is one store per cache alias and process, dropped when the settings change.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Any
+
+from django.core.cache import BaseCache, caches
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+
+from api_errors.conf import SETTING_NAME, get_settings
+from api_errors.correlation import get_correlation_id
+from api_errors.limits.counters import Slot, limits_cache_alias
+
+logger = logging.getLogger("api_errors")
+
+# Create the counter if missing (expiring after ARGV[1] seconds, never if 0), then add one:
+# a single command, so one round trip and atomic across every worker.
+INCREMENT_SCRIPT = """
+if redis.call('SET', KEYS[1], 0, 'NX') and tonumber(ARGV[1]) > 0 then
+  redis.call('EXPIRE', KEYS[1], ARGV[1])
+end
+return redis.call('INCR', KEYS[1])
+"""
+
+
+class CounterUnavailable(Exception):
+    """The store that holds the counters did not answer, or is being left alone."""
+
+
+def outage_errors() -> tuple[type[BaseException], ...]:
+    """The exceptions that mean the store is unreachable or timed out."""
+    errors: list[type[BaseException]] = [OSError]  # refused, reset, socket timeouts
+    try:
+        from redis import exceptions as redis_exceptions
+    except ImportError:  # pragma: no cover - redis is installed wherever Redis is used
+        pass
+    else:
+        # BusyLoadingError and the cluster's "down" errors are ConnectionErrors too.
+        errors += [redis_exceptions.ConnectionError, redis_exceptions.TimeoutError]
+    try:
+        from django_redis.exceptions import ConnectionInterrupted
+    except ImportError:
+        pass
+    else:
+        errors.append(ConnectionInterrupted)
+    return tuple(errors)
+
+
+class Breaker:
+    """Closed while the store answers; open for ``interval`` seconds after it fails."""
+
+    def __init__(self, alias: str, interval: float) -> None:
+        self.alias = alias
+        self.interval = interval
+        self.open_until = 0.0  # 0: closed
+        self.lock = threading.Lock()
+
+    def allows(self, now: float) -> bool:
+        """Whether to ask the store now; once the interval is over, one caller probes."""
+        if self.open_until == 0.0:
+            return True
+        with self.lock:
+            if now < self.open_until:
+                return False
+            self.open_until = now + self.interval  # the others keep deciding at once
+            return True
+
+    def failed(self, exc: BaseException, now: float) -> None:
+        with self.lock:
+            was_closed = self.open_until == 0.0
+            self.open_until = now + self.interval
+        if was_closed:
+            logger.warning(
+                "limits store %r unavailable (%s), asking it again every %ss: correlation_id=%s",
+                self.alias,
+                type(exc).__name__,
+                self.interval,
+                get_correlation_id() or "-",
+                extra={"cache_alias": self.alias},
+            )
+
+    def succeeded(self) -> None:
+        if self.open_until == 0.0:
+            return
+        with self.lock:
+            was_open, self.open_until = self.open_until != 0.0, 0.0
+        if was_open:
+            logger.info(
+                "limits store %r answers again", self.alias, extra={"cache_alias": self.alias}
+            )
+
+
+class CounterStore:
+    """One cache alias's counters, behind a breaker."""
+
+    def __init__(self, alias: str, timeout: float, interval: float) -> None:
+        self.alias = alias
+        self.timeout = timeout
+        self.breaker = Breaker(alias, interval)
+        self.errors = outage_errors()
+        self._script: Any = None
+        self._script_lock = threading.Lock()
+
+    def increment(self, slot: Slot) -> int:
+        """Add one to the slot's counter and return the new count, atomically."""
+        now = time.monotonic()
+        if not self.breaker.allows(now):
+            raise CounterUnavailable(f"limits store {self.alias!r} is left alone after failing")
+        try:
+            count = self._increment(caches[self.alias], slot)
+        except self.errors as exc:
+            self.breaker.failed(exc, now)
+            raise CounterUnavailable(str(exc)) from exc
+        self.breaker.succeeded()
+        return count
+
+    def _increment(self, cache: BaseCache, slot: Slot) -> int:
+        redis_key = _redis_key(cache, slot.cache_key)
+        if redis_key is not None:
+            return int(self.script(cache)(keys=[redis_key], args=[slot.ttl or 0]))
+        if cache.add(slot.cache_key, 1, slot.ttl):
+            return 1
+        try:
+            return int(cache.incr(slot.cache_key))
+        except ValueError:
+            # The key expired between add and incr: it starts again.
+            cache.add(slot.cache_key, 0, slot.ttl)
+            return int(cache.incr(slot.cache_key))
+
+    def script(self, cache: BaseCache) -> Any:
+        """The increment script on this store's own bounded client (made once)."""
+        if self._script is None:
+            with self._script_lock:
+                if self._script is None:
+                    client = bounded_client(_write_client(cache), self.timeout)
+                    self._script = client.register_script(INCREMENT_SCRIPT)
+        return self._script
+
+
+def _redis_key(cache: BaseCache, key: str) -> str | None:
+    """The full Redis key on Django's ``RedisCache`` or django-redis; ``None`` elsewhere."""
+    backend = type(cache).__module__
+    if backend == "django.core.cache.backends.redis":
+        return cache.make_and_validate_key(key)
+    if backend.startswith("django_redis."):
+        return cache.client.make_key(key)  # type: ignore[attr-defined,no-any-return]
+    return None
+
+
+def _write_client(cache: BaseCache) -> Any:
+    if type(cache).__module__ == "django.core.cache.backends.redis":
+        return cache._cache.get_client(write=True)  # type: ignore[attr-defined]
+    return cache.client.get_client(write=True)  # type: ignore[attr-defined]
+
+
+def bounded_client(client: Any, timeout: float) -> Any:
+    """A client on the same server as ``client`` whose calls give up after ``timeout``
+    seconds, connecting included, and are never retried."""
+    from redis import Redis
+    from redis.backoff import NoBackoff
+    from redis.connection import ConnectionPool
+    from redis.retry import Retry
+
+    pool = client.connection_pool
+    no_retry = Retry(NoBackoff(), 0)
+    kwargs = {
+        **pool.connection_kwargs,
+        "socket_timeout": timeout,
+        "socket_connect_timeout": timeout,
+        "retry_on_timeout": False,
+        "retry": no_retry,
+    }
+    kwargs.pop("retry_on_error", None)
+    bounded_pool = ConnectionPool(
+        connection_class=pool.connection_class, max_connections=pool.max_connections, **kwargs
+    )
+    return Redis(connection_pool=bounded_pool, retry=no_retry)
+
+
+_stores: dict[str, CounterStore] = {}
+_stores_lock = threading.Lock()
+
+
+def counter_store() -> CounterStore:
+    """The store of the cache django-ratelimit counts in (``RATELIMIT_USE_CACHE``)."""
+    alias = limits_cache_alias()
+    store = _stores.get(alias)
+    if store is None:
+        with _stores_lock:
+            store = _stores.get(alias)
+            if store is None:
+                conf = get_settings()
+                store = CounterStore(
+                    alias, float(conf.LIMITS_TIMEOUT), float(conf.LIMITS_RETRY_INTERVAL)
+                )
+                _stores[alias] = store
+    return store
+
+
+@receiver(setting_changed)
+def _drop_stores(*, setting: str, **kwargs: Any) -> None:
+    if setting in ("CACHES", "RATELIMIT_USE_CACHE", SETTING_NAME):
+        with _stores_lock:
+            _stores.clear()
