@@ -14,7 +14,7 @@ COMPAT_VENV := .venv-django42
 REDIS_LOWEST := .redis-lowest
 REDIS_LOWEST_PIN := redis==4.5.0
 
-.PHONY: install run serve test lint typecheck pytest compat bench clean
+.PHONY: install run serve test lint typecheck pytest compat bench bench-outage clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -63,6 +63,10 @@ compat:
 bench: install
 	$(BIN)/python benchmarks/correlation_middleware.py
 	$(BIN)/python benchmarks/rate_limit.py
+
+# The example under gunicorn while its limits' Redis hangs for 35 s (on the lowest redis-py).
+bench-outage: install $(REDIS_LOWEST)/.installed
+	$(BIN)/python benchmarks/limits_outage.py
 
 clean:
 	rm -rf $(VENV) $(COMPAT_VENV) $(REDIS_LOWEST) .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov *.egg-info
