@@ -220,3 +220,39 @@ def test_a_bug_in_the_store_is_a_server_error_not_an_outage(
     response = client.get("/api/limits/plain/rate/")
     assert response.status_code == 500
     assert response.json()["error_code"] == 68300008
+
+
+@pytest.mark.urls("tests.urls_limits")
+@pytest.mark.parametrize("backend", [DJANGO_REDIS, DJANGO_REDIS_PACKAGE])
+def test_the_breaker_in_this_process(client, settings, caplog, frozen_redis, backend):
+    """The same story in the test's own process: bounded, then at once, then one probe."""
+    import logging
+
+    settings.CACHES = {"default": {"BACKEND": backend, "LOCATION": frozen_redis.url}}
+    settings.API_ERRORS = {"LIMITS_TIMEOUT": 0.2, "LIMITS_RETRY_INTERVAL": 0.5}
+    caplog.set_level(logging.INFO, logger="api_errors")
+
+    def timed():
+        started = time.monotonic()
+        response = client.get("/api/limits/plain/rate/")
+        return response.status_code, time.monotonic() - started
+
+    assert timed()[0] == 200
+    frozen_redis.freeze()
+    try:
+        first = timed()  # asks the frozen store, gives up after LIMITS_TIMEOUT
+        refused = timed()  # the breaker is open: decided at once
+        time.sleep(0.6)
+        probe = timed()  # the interval is over: one request asks the store again
+    finally:
+        frozen_redis.thaw()
+    time.sleep(0.6)
+    back = timed()
+
+    assert first[0] == refused[0] == probe[0] == 503
+    assert 0.15 < first[1] < BOUNDED
+    assert refused[1] < AT_ONCE
+    assert 0.15 < probe[1] < BOUNDED
+    assert back[0] in (200, 429)
+    store_records = [r for r in caplog.records if "limits store" in r.getMessage()]
+    assert [r.levelname for r in store_records] == ["WARNING", "INFO"]
