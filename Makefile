@@ -14,7 +14,7 @@ COMPAT_VENV := .venv-django42
 REDIS_LOWEST := .redis-lowest
 REDIS_LOWEST_PIN := redis==4.5.0
 
-.PHONY: install run serve test lint typecheck pytest compat bench bench-outage clean
+.PHONY: install run serve test lint typecheck pytest compat dist bench bench-outage clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -60,6 +60,13 @@ compat:
 	$(COMPAT_VENV)/bin/python -m pip install --quiet -e '.[dev]' 'django>=4.2,<5'
 	$(COMPAT_VENV)/bin/python -m pytest -q --ignore=tests/example/test_schema_fuzzing.py
 
+# The wheel and sdist, built with no warning and checked as PyPI would.
+dist: install
+	rm -rf dist build
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m build . > .build.log 2>&1 || (cat .build.log; exit 1)
+	@if grep -i warning .build.log; then echo "the build warned"; exit 1; fi
+	$(BIN)/twine check --strict dist/*
+
 bench: install
 	$(BIN)/python benchmarks/correlation_middleware.py
 	$(BIN)/python benchmarks/rate_limit.py
@@ -69,4 +76,4 @@ bench-outage: install $(REDIS_LOWEST)/.installed
 	$(BIN)/python benchmarks/limits_outage.py
 
 clean:
-	rm -rf $(VENV) $(COMPAT_VENV) $(REDIS_LOWEST) .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov *.egg-info
+	rm -rf $(VENV) $(COMPAT_VENV) $(REDIS_LOWEST) dist build .build.log .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov *.egg-info

@@ -264,3 +264,14 @@ def test_success_renderer_leaves_the_views_own_error_body(client, settings, styl
 
     assert response.status_code == 400
     assert response.json() == {"detail": "chosen by the view"}
+
+
+@pytest.mark.parametrize("style", STYLES)
+@pytest.mark.parametrize("status", [204, 205, 304])
+def test_success_renderer_leaves_responses_that_have_no_body_empty(client, settings, style, status):
+    settings.API_ERRORS = {"STYLE": style}
+
+    response = client.delete(f"/api/drf/ok/?status={status}")
+
+    assert response.status_code == status
+    assert response.content == b""

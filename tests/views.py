@@ -173,6 +173,9 @@ class DRFOkView(APIView):
     def post(self, request):
         return Response({"detail": "chosen by the view"}, status=400)
 
+    def delete(self, request):
+        return Response(status=int(request.GET.get("status", 204)))
+
 
 def plain_ok(request):
     return JsonResponse({"ok": True})

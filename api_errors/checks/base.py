@@ -55,9 +55,7 @@ def message(check_id: str, msg: str, hint: str) -> CheckMessage:
 
 def is_positive_number(value: object) -> bool:
     """A number of seconds a setting can hold: positive and finite, and not a bool."""
-    return (
-        not isinstance(value, bool) and isinstance(value, int | float) and 0 < value < math.inf
-    )
+    return not isinstance(value, bool) and isinstance(value, int | float) and 0 < value < math.inf
 
 
 def checked_settings() -> APIErrorsSettings | None:
