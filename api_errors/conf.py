@@ -18,6 +18,9 @@ from django.dispatch import receiver
 from django.utils.module_loading import import_string
 
 SETTING_NAME = "API_ERRORS"
+# Where projects wire the app in, as they write it in their settings.
+MIDDLEWARE_PATH = "api_errors.middleware.APIErrorsMiddleware"
+DRF_EXCEPTION_HANDLER = "api_errors.handlers.exception_handler"
 
 DEFAULTS: dict[str, Any] = {
     "STYLE": "status",

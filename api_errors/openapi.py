@@ -11,20 +11,27 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
+from drf_spectacular.drainage import warn
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import exceptions as drf_exceptions
-from rest_framework.permissions import AllowAny
-from rest_framework.throttling import BaseThrottle
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.filters import OrderingFilter, SearchFilter
+from rest_framework.pagination import CursorPagination, PageNumberPagination
+from rest_framework.permissions import SAFE_METHODS, AllowAny
+from rest_framework.settings import api_settings
+from rest_framework.throttling import ScopedRateThrottle
 
 from api_errors.active import get_catalog, get_style
 from api_errors.catalog.types import ResolvedError
-from api_errors.conf import get_settings
+from api_errors.conf import DRF_EXCEPTION_HANDLER, get_settings
 from api_errors.conversion import to_api_error
 from api_errors.declarations import (
     CHARGES_ATTRIBUTE,
     LIMITS_ATTRIBUTE,
     RAISES_ATTRIBUTE,
     declared,
+    handler_for,
+    uses_django_ratelimit,
 )
 from api_errors.exceptions import (
     InsufficientBalance,
@@ -33,14 +40,25 @@ from api_errors.exceptions import (
 )
 from api_errors.limits.headers import POLICY_HEADER, STATE_HEADER
 from api_errors.limits.policies import Policy, fail_open
+from api_errors.limits.throttling import PolicyThrottle
 from api_errors.renderers import EnvelopeJSONRenderer
 from api_errors.styles import RenderContext
 
-BODY_METHODS = {"POST", "PUT", "PATCH"}
+# Filter backends whose query parameters cannot make a request fail.
+HARMLESS_FILTERS = (OrderingFilter, SearchFilter)
+# Paginators that answer 404 for a page that does not exist (``?page=999``, a bad cursor).
+PAGINATORS_WITH_404 = (PageNumberPagination, CursorPagination)
 
 
 class ErrorsAutoSchema(AutoSchema):
-    """drf-spectacular's AutoSchema plus the error responses of each operation."""
+    """drf-spectacular's AutoSchema plus the error responses of each operation.
+
+    What an operation can fail with is read from DRF's and drf-spectacular's public hooks
+    for the view as it serves this operation (a ViewSet's action included): its
+    permissions, authenticators, throttles, parsers, pagination and filters, and what its
+    handler declares. A status the user documented keeps their words; only what is
+    missing is filled in. Views with another exception handler are left as they are.
+    """
 
     def get_operation(
         self, path: str, path_regex: str, path_prefix: str, method: str, registry: Any
@@ -52,34 +70,86 @@ class ErrorsAutoSchema(AutoSchema):
         if self._wraps_success():
             for status, response in responses.items():
                 wrap_success(status, response)
-        for code, errors in self.possible_errors(operation).items():
-            responses[str(code)] = error_response(code, errors, path)
+        if self.answers_with_envelopes():
+            for code, errors in self.possible_errors(operation).items():
+                documented = error_response(code, errors, path)
+                fill_in(responses.setdefault(str(code), {}), documented)
         for response in responses.values():
-            response.setdefault("headers", {}).update(correlation_header())
+            fill_in(response, {"headers": correlation_header()})
         return operation
+
+    def answers_with_envelopes(self) -> bool:
+        """Whether this view's exceptions go through api_errors' DRF handler."""
+        handler = self._call("get_exception_handler", None)
+        name = f"{getattr(handler, '__module__', '')}.{getattr(handler, '__qualname__', '')}"
+        return name == DRF_EXCEPTION_HANDLER
+
+    def _call(self, hook: str, default: Any) -> Any:
+        """``view.<hook>()``; a hook that fails is reported through drf-spectacular."""
+        try:
+            return getattr(self.view, hook)()
+        except Exception as exc:
+            warn(f"api_errors could not call {type(self.view).__name__}.{hook}(): {exc!r}")
+            return default
 
     def _declared(self, attribute: str) -> list[Any]:
         return declared(self.view, self.method, attribute)
 
     def _wraps_success(self) -> bool:
-        renderers = getattr(self.view, "renderer_classes", [])
+        renderers = self._call("get_renderers", [])
         return get_style().wraps_success and any(
-            isinstance(r, type) and issubclass(r, EnvelopeJSONRenderer) for r in renderers
+            isinstance(renderer, EnvelopeJSONRenderer) for renderer in renderers
         )
 
-    def _policies(self) -> list[Policy]:
-        policies: list[Policy] = list(self._declared(LIMITS_ATTRIBUTE))
-        for throttle_class in getattr(self.view, "throttle_classes", []):
-            throttle = throttle_class()
-            if hasattr(throttle, "policy"):
-                policies.append(throttle.policy(self.view))
-        return policies
+    def can_be_not_found(self, operation: dict[str, Any]) -> bool:
+        """A path parameter, a page that does not exist, or a ``format`` no renderer has
+        (DRF answers an unknown ``?format=`` or suffix with 404)."""
+        if any(p.get("in") == "path" for p in operation.get("parameters", [])):
+            return True
+        if api_settings.URL_FORMAT_OVERRIDE:
+            return True
+        paginator = self._get_paginator() if self._is_list_view() else None  # type: ignore[no-untyped-call]
+        return isinstance(paginator, PAGINATORS_WITH_404)
 
-    def _plain_throttles(self) -> bool:
+    def validates_query(self, operation: dict[str, Any]) -> bool:
+        """Whether a query parameter can fail validation: any but pagination's, search's
+        and ordering's, which fall back or are ignored."""
+        harmless = {p["name"] for p in self._get_pagination_parameters()}  # type: ignore[no-untyped-call]
+        for backend in self.get_filter_backends():
+            if issubclass(backend, HARMLESS_FILTERS):
+                harmless |= {
+                    p["name"] for p in backend().get_schema_operation_parameters(self.view)
+                }
         return any(
-            isinstance(t, type) and issubclass(t, BaseThrottle) and not hasattr(t, "policy")
-            for t in getattr(self.view, "throttle_classes", [])
+            p.get("in") == "query" and p.get("name") not in harmless
+            for p in operation.get("parameters", [])
         )
+
+    def limit_exceptions(self) -> list[BaseException]:
+        """The errors of the limits on this operation: declared policies, the view's
+        throttles (DRF's and api_errors'), and django-ratelimit's ``@ratelimit``."""
+        policies: list[Policy] = list(self._declared(LIMITS_ATTRIBUTE))
+        rate_limited = False
+        for throttle in self._call("get_throttles", []):
+            if isinstance(throttle, PolicyThrottle):
+                policies.append(throttle.policy(self.view))
+            elif isinstance(throttle, ScopedRateThrottle):
+                scope = getattr(self.view, "throttle_scope", None)
+                rate_limited |= bool(scope and scope in throttle.THROTTLE_RATES)
+            else:
+                rate_limited = True
+        handler = handler_for(self.view, self.method)
+        rate_limited |= uses_django_ratelimit(handler) or uses_django_ratelimit(
+            getattr(self.view, "dispatch", None)
+        )
+        exceptions: list[BaseException] = [policy.error_class() for policy in policies]
+        if rate_limited:
+            exceptions.append(RateLimited())
+        if policies and not fail_open():
+            exceptions.append(ServiceUnavailable())
+        if self._declared(CHARGES_ATTRIBUTE):
+            exceptions.append(InsufficientBalance())
+        return exceptions
 
     def representative_exceptions(self, operation: dict[str, Any]) -> list[BaseException]:
         """One exception per way this operation can fail, as the view would raise it."""
@@ -88,38 +158,32 @@ class ErrorsAutoSchema(AutoSchema):
             drf_exceptions.MethodNotAllowed(self.method),
             drf_exceptions.NotAcceptable(),
         ]
-        parameters = operation.get("parameters", [])
-        if any(p.get("in") == "path" for p in parameters):
+        if self.can_be_not_found(operation):
             exceptions.append(drf_exceptions.NotFound())
-        if self.method in BODY_METHODS:
+        if "requestBody" in operation:
             exceptions += [
                 drf_exceptions.ValidationError({}),
                 drf_exceptions.ParseError(),
                 drf_exceptions.UnsupportedMediaType("*/*"),
                 RequestDataTooBig(),
             ]
-        elif any(p.get("in") == "query" for p in parameters):
+        elif self.validates_query(operation):
             exceptions.append(drf_exceptions.ValidationError({}))
-        exceptions += self._authentication_exceptions()
-        if any(
-            not (isinstance(p, type) and issubclass(p, AllowAny))
-            for p in getattr(self.view, "permission_classes", [])
-        ):
+        authenticators = self._call("get_authenticators", [])
+        exceptions += self._authentication_exceptions(authenticators)
+        permissions = self._call("get_permissions", [])
+        csrf = self.method not in SAFE_METHODS and any(
+            isinstance(authenticator, SessionAuthentication) for authenticator in authenticators
+        )
+        if csrf or any(not isinstance(permission, AllowAny) for permission in permissions):
             exceptions.append(drf_exceptions.PermissionDenied())
-        policies = self._policies()
-        for policy in policies:
-            exceptions.append(policy.error_class())
-        if self._plain_throttles():
-            exceptions.append(RateLimited())
-        if policies and not fail_open():
-            exceptions.append(ServiceUnavailable())
-        if self._declared(CHARGES_ATTRIBUTE):
-            exceptions.append(InsufficientBalance())
+        exceptions += self.limit_exceptions()
         exceptions += [exc_class() for exc_class in self._declared(RAISES_ATTRIBUTE)]
         return exceptions
 
-    def _authentication_exceptions(self) -> list[drf_exceptions.APIException]:
-        authenticators = [a() for a in getattr(self.view, "authentication_classes", [])]
+    def _authentication_exceptions(
+        self, authenticators: list[Any]
+    ) -> list[drf_exceptions.APIException]:
         if not authenticators:
             return []
         found: list[drf_exceptions.APIException] = [
@@ -141,6 +205,17 @@ class ErrorsAutoSchema(AutoSchema):
             if all(known.code != error.code for known in same_status):
                 same_status.append(error)
         return dict(sorted(by_status.items()))
+
+
+def fill_in(documented: dict[str, Any], generated: dict[str, Any]) -> None:
+    """Add what ``documented`` lacks from ``generated``, a level deep for headers and
+    content: what the user wrote stays."""
+    for key, value in generated.items():
+        if key not in documented:
+            documented[key] = value
+        elif isinstance(value, dict) and isinstance(documented[key], dict) and key != "content":
+            for name, item in value.items():
+                documented[key].setdefault(name, item)
 
 
 def _authenticate_header(authenticator: Any) -> str | None:

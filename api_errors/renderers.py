@@ -10,7 +10,6 @@ from rest_framework.renderers import JSONRenderer
 from api_errors.active import get_style
 from api_errors.conf import SettingError
 
-
 # Statuses whose responses have no body (RFC 9110): nothing to wrap.
 NO_BODY_STATUSES = frozenset({204, 205, 304})
 

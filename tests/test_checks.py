@@ -416,7 +416,7 @@ def urlconf_declaring(how):
     return f"tests.urls_declared_{how}"
 
 
-@pytest.mark.parametrize("how", ["decorator", "throttle"])
+@pytest.mark.parametrize("how", ["decorator", "throttle", "action", "function"])
 @pytest.mark.parametrize(
     ("caches", "warned"),
     [
@@ -473,10 +473,11 @@ def test_default_drf_throttle_classes_count_as_declared_limits():
     assert reported_ids(REST_FRAMEWORK=rest_framework) == {"api_errors.W003"}
 
 
+@pytest.mark.parametrize("how", ["charge", "action_charge", "function_charge"])
 @pytest.mark.parametrize(("hook", "expected"), [(None, {"api_errors.E022"}), ("valid", set())])
-def test_charges_need_a_balance_hook(hook, expected):
+def test_charges_need_a_balance_hook(how, hook, expected):
     api_errors = {"BALANCE_HOOK": f"{__name__}.CheckedBalance"} if hook else {}
-    ids = reported_ids(API_ERRORS=api_errors, ROOT_URLCONF=urlconf_declaring("charge"))
+    ids = reported_ids(API_ERRORS=api_errors, ROOT_URLCONF=urlconf_declaring(how))
     assert ids == expected
 
 

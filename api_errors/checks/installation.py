@@ -10,11 +10,11 @@ from django.conf import settings
 from django.core.checks import CheckMessage
 
 from api_errors.checks.base import message
+from api_errors.conf import DRF_EXCEPTION_HANDLER as HANDLER_PATH
+from api_errors.conf import MIDDLEWARE_PATH
 
-MIDDLEWARE_PATH = "api_errors.middleware.APIErrorsMiddleware"
 # The name it had before 0.2, still importable (deprecated).
 OLD_MIDDLEWARE_PATH = "api_errors.middleware.ApiErrorsMiddleware"
-HANDLER_PATH = "api_errors.handlers.exception_handler"
 
 
 def check_installation(

@@ -18,7 +18,7 @@ from django.utils.module_loading import import_string
 
 from api_errors.checks.base import checked_settings, is_positive_number, message
 from api_errors.conf import SETTING_NAME, APIErrorsSettings, SettingError
-from api_errors.declarations import CHARGES_ATTRIBUTE, LIMITS_ATTRIBUTE
+from api_errors.declarations import CHARGES_ATTRIBUTE, LIMITS_ATTRIBUTE, declarations_of
 from api_errors.limits.balance import resolve_balance_hook
 from api_errors.limits.throttling import PolicyThrottle
 
@@ -119,15 +119,26 @@ class Inventory:
 
 
 def _callables_of(callback: Any) -> Iterator[Any]:
-    """The view function, and for class-based views the class and its handlers."""
+    """The view function, and for class-based views the class and what answers requests:
+    its HTTP method handlers, or a ViewSet route's actions."""
     yield callback
     view_class = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
     if view_class is not None:
         yield view_class
-        for name in HANDLER_NAMES:
+        actions = getattr(callback, "actions", None) or {}
+        for name in (*HANDLER_NAMES, *actions.values()):
             handler = getattr(view_class, name, None)
             if handler is not None:
                 yield handler
+
+
+def _declares(parts: list[Any], attribute: str) -> bool:
+    return any(
+        getattr(part, attribute, None)
+        if isinstance(part, type)
+        else declarations_of(part, attribute)
+        for part in parts
+    )
 
 
 def _throttles_limit(view_class: Any) -> bool:
@@ -153,11 +164,11 @@ def url_inventory() -> Inventory:
     for pattern in patterns:
         name = str(pattern.pattern)
         parts = list(_callables_of(pattern.callback))
-        if any(getattr(part, LIMITS_ATTRIBUTE, None) for part in parts) or any(
+        if _declares(parts, LIMITS_ATTRIBUTE) or any(
             _throttles_limit(part) for part in parts if isinstance(part, type)
         ):
             inventory.limited_views.append(name)
-        if any(getattr(part, CHARGES_ATTRIBUTE, None) for part in parts):
+        if _declares(parts, CHARGES_ATTRIBUTE):
             inventory.charging_views.append(name)
     return inventory
 
