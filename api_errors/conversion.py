@@ -162,7 +162,8 @@ def _api_error(exc: APIError, catalog: Catalog) -> ResolvedError:
     headers = dict(exc.headers)
     if exc.retry_after is not None:
         headers["Retry-After"] = retry_after_seconds(exc.retry_after)
-    if exc.code is None:
+    code = exc.code_for(catalog.name)
+    if code is None:
         error = for_condition(
             exc.condition,
             catalog,
@@ -173,7 +174,7 @@ def _api_error(exc: APIError, catalog: Catalog) -> ResolvedError:
             exception=exc,
         )
     else:
-        entry = catalog.get(exc.code)
+        entry = catalog.get(code)
         if entry is None:
             # An undeclared code is a server bug, not something to show the client.
             return _unhandled(exc, catalog)

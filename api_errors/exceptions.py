@@ -1,8 +1,10 @@
 """``APIError`` and the typed exceptions views raise.
 
-An exception names its error either by ``code`` (a catalog code, exact) or by
-``condition`` (a meaning such as ``conflict``, answered with whatever code the
-active catalog maps it to), so the same view works in every style.
+An exception names its error by ``condition`` (a meaning such as ``conflict``, answered
+with whatever code the active catalog maps it to), so the same view works in every style.
+It may also name exact codes: ``code`` (one catalog's code) or ``codes``, one per catalog
+(``{"platform": 68300006, "drive": "ACCESS_DENIED"}``); a catalog it names no code for
+answers the condition.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ class APIError(Exception):
     """An error the client is meant to see, with a catalog code and a safe message."""
 
     code: Code | None = None
+    codes: Mapping[str, Code] | None = None
     condition: str = Condition.SERVER_ERROR
     http_status: int | None = None
 
@@ -48,6 +51,12 @@ class APIError(Exception):
         self.errors = [dict(item) for item in errors] if errors is not None else None
         self.headers = dict(headers or {})
         self.retry_after = retry_after
+
+    def code_for(self, catalog_name: str) -> Code | None:
+        """The exact code this error names in the catalog ``catalog_name``, if any."""
+        if self.code is not None:
+            return self.code
+        return (self.codes or {}).get(catalog_name)
 
 
 class InvalidParameter(APIError):

@@ -112,3 +112,30 @@ def test_your_own_style_snippet_works_as_pasted(client, monkeypatch):
         }
     }
     assert "<code>error.status</code>" in page
+
+
+def test_changing_a_preset_entrys_message_works_as_shown(client, monkeypatch):
+    import sys
+    import types
+
+    from django.test import override_settings
+
+    section = README.split("To change a preset entry's message", 1)[1]
+    source = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    module = types.ModuleType("readme_errors")
+    exec(compile(source, "README.md", "exec"), module.__dict__)
+    monkeypatch.setitem(sys.modules, "readme_errors", module)
+
+    with override_settings(API_ERRORS={"CATALOG": "readme_errors.PRESET"}):
+        response = client.get("/api/examples/errors/67200007/")
+        other = client.get("/api/examples/errors/68300004/")
+    assert response.status_code == 429
+    assert response.json()["error_message"] == "Too many calls, slow down."
+    assert other.json()["error_message"] == "Invalid parameter!"
+
+
+def test_exact_codes_snippet_is_the_tested_class():
+    from tests.views import AnalyticAccessError
+
+    snippet = re.search(r"class AnalyticAccessError\(AccessDenied\):\n    codes = (.*)\n", README)
+    assert ast.literal_eval(snippet.group(1)) == AnalyticAccessError.codes

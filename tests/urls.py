@@ -30,6 +30,7 @@ urlpatterns = [
     path("api/plain/ratelimited/", views.plain_ratelimited),
     path("api/plain/html-status/<int:status>/", views.html_status),
     path("api/plain/django-validation/<str:form>/", views.django_validation_form),
+    path("api/plain/exact-codes/", views.exact_codes),
     path("pages/raise/<str:name>/", views.plain_raise),
     path("pages/ok/", views.page),
 ]

@@ -279,3 +279,13 @@ class DRFSessionAuthView(APIView):
 
     def get(self, request):
         return Response({"ok": True})
+
+
+class AnalyticAccessError(api_errors.AccessDenied):
+    """One exact code per catalog; a catalog it names none for answers permission_denied."""
+
+    codes = {"platform": 68300006, "drive": "ACCESS_DENIED"}
+
+
+def exact_codes(request):
+    raise AnalyticAccessError()

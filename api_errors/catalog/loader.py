@@ -30,4 +30,4 @@ def build_catalog(
     conditions.update(
         {name: ConditionRule.from_value(value) for name, value in condition_overrides.items()}
     )
-    return Catalog(entries=entries, conditions=conditions)
+    return Catalog(entries=entries, conditions=conditions, name=preset.name)

@@ -140,6 +140,8 @@ class Catalog:
 
     entries: list[CatalogEntry]
     conditions: dict[str, ConditionRule] = field(default_factory=dict)
+    # The preset it was built from: an exception's ``codes`` name codes by it.
+    name: str = ""
 
     @cached_property
     def by_code(self) -> dict[Code, CatalogEntry]:

@@ -168,10 +168,15 @@ def _check_exception_codes(catalog: Catalog) -> Iterator[CheckMessage]:
         cls = pending.pop()
         pending.extend(cls.__subclasses__())
         code = cls.__dict__.get("code")
+        codes = cls.__dict__.get("codes") or {}
+        if code is None and isinstance(codes, Mapping):
+            code = codes.get(catalog.name)
         if code is not None and catalog.get(code) is None:
             yield message(
                 "E018",
                 f"{cls.__module__}.{cls.__qualname__} raises code {code!r}, "
-                "which is not in the catalog.",
-                "Declare the code in API_ERRORS['ERRORS'] or fix the class.",
+                f"which is not in the {catalog.name!r} catalog.",
+                "An exact code belongs to one catalog, and each style has its own: name one "
+                "code per catalog with codes = {'platform': ..., 'drive': ...}, name a "
+                "condition instead, or declare the code in API_ERRORS['ERRORS'].",
             )
