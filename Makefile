@@ -7,14 +7,12 @@ STAMP := $(VENV)/.installed
 REDIS_URL ?= redis://127.0.0.1:6379/0
 WORKERS ?= 4
 
-# The oldest supported Django, in a venv of its own.
-COMPAT_VENV := .venv-django42
 # The lowest redis-py that pyproject.toml admits, beside the venv: the outage tests run
 # the counter store on it too (tests/test_limits_outage.py checks the pin matches).
 REDIS_LOWEST := .redis-lowest
 REDIS_LOWEST_PIN := redis==4.5.0
 
-.PHONY: install run serve test lint typecheck pytest compat dist bench bench-outage clean
+.PHONY: install run serve test lint typecheck pytest fast matrix dist bench bench-outage clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -54,11 +52,13 @@ typecheck: install
 
 test: pytest lint typecheck
 
-compat:
-	test -x $(COMPAT_VENV)/bin/python || $(PYTHON) -m venv $(COMPAT_VENV)
-	$(COMPAT_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(COMPAT_VENV)/bin/python -m pip install --quiet -e '.[dev]' 'django>=4.2,<5'
-	$(COMPAT_VENV)/bin/python -m pytest -q --ignore=tests/example/test_schema_fuzzing.py
+# The tests without real servers, fuzzing, browsers or sleeps: the quick loop.
+fast: install
+	$(BIN)/python -m pytest -q -m "not slow"
+
+# Python 3.10-3.13 against Django 4.2, 5.2 and 6.1 (noxfile.py), the fast tests in each.
+matrix: install
+	$(BIN)/nox
 
 # The wheel and sdist, built with no warning and checked as PyPI would.
 dist: install
@@ -76,4 +76,4 @@ bench-outage: install $(REDIS_LOWEST)/.installed
 	$(BIN)/python benchmarks/limits_outage.py
 
 clean:
-	rm -rf $(VENV) $(COMPAT_VENV) $(REDIS_LOWEST) dist build .build.log .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov *.egg-info
+	rm -rf $(VENV) .nox $(REDIS_LOWEST) dist build .build.log .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov *.egg-info

@@ -563,6 +563,7 @@ print("set up")
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(BAD_SETTINGS))
 def test_bad_settings_never_raise_at_start_up_and_check_reports_them(tmp_path, name):
     assignment, expected = BAD_SETTINGS[name]
@@ -634,6 +635,7 @@ WITH_RATELIMIT_APP = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("position", sorted(WITH_RATELIMIT_APP))
 def test_django_ratelimit_does_not_flag_djangos_redis_cache(tmp_path, position):
     result = run_check_command(
@@ -652,6 +654,7 @@ def test_django_ratelimit_does_not_flag_djangos_redis_cache(tmp_path, position):
     assert "api_errors.W003" not in result.stderr
 
 
+@pytest.mark.slow
 def test_django_ratelimit_still_flags_a_backend_it_does_not_know(tmp_path):
     result = run_check_command(
         tmp_path,
@@ -664,6 +667,7 @@ def test_django_ratelimit_still_flags_a_backend_it_does_not_know(tmp_path):
     assert re.findall(r"\(([\w.]+\.[EW]\d{3})\)", result.stderr) == ["django_ratelimit.W001"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("backend", "warned"), [(LOCMEM, True), (DJANGO_REDIS_CACHE, False)], ids=["locmem", "redis"]
 )

@@ -507,6 +507,7 @@ def wait_until_up(url, process, log_path, seconds=15.0):
     raise AssertionError(f"server did not answer within {seconds}s: {log_path.read_text()}")
 
 
+@pytest.mark.slow
 def test_real_asgi_server_keeps_ids_apart(tmp_path):
     port = free_port()
     base = f"http://127.0.0.1:{port}"

@@ -33,7 +33,11 @@ CHROMIUM_FLAGS = [
 
 # The live server thread shares the test's in-memory database, so tests open it as
 # pytest-django's live_server tests do.
-pytestmark = [pytest.mark.urls("tests.urls_docs"), pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.urls("tests.urls_docs"),
+    pytest.mark.django_db(transaction=True),
+]
 
 
 @pytest.fixture

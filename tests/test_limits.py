@@ -584,6 +584,7 @@ def client_id_whose_window_frees_at(period, frees_at):
     raise AssertionError(f"no key found whose window frees at {frees_at}")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("backend", honesty_backends())
 @pytest.mark.parametrize(
     ("path", "phase", "seconds_left"),
@@ -620,6 +621,7 @@ def test_waiting_retry_after_seconds_is_enough(
     assert client.get(path, headers=headers).status_code == 200
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("backend", honesty_backends())
 def test_retry_after_is_not_pessimistic_by_a_second(client, settings, backend):
     """Asked to wait 3 s, a client retrying after 2 s is still early: the window's real end."""

@@ -29,6 +29,8 @@ from tests.services import (
     require_redis,
 )
 
+pytestmark = pytest.mark.slow
+
 PROCESSES = 8
 ATTEMPTS = 40
 RUNS = 3

@@ -22,6 +22,8 @@ import pytest
 
 from tests.example.support import free_port, stop
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 LOWEST = ROOT / ".redis-lowest"
 DJANGO_REDIS = "django.core.cache.backends.redis.RedisCache"

@@ -32,6 +32,8 @@ from tests.example.support import (
 )
 from tests.services import require_postgres, require_redis
 
+pytestmark = pytest.mark.slow
+
 
 def test_example_runs_on_postgresql(tmp_path):
     """``DATABASE_URL``: migrate, seed and serve a paid search from a database of its own."""

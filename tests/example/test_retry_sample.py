@@ -19,6 +19,8 @@ import pytest
 
 from tests.example.support import copy_db, example_server, fetch, free_port
 
+pytestmark = pytest.mark.slow
+
 # Runs ``apiRequest`` from the sample file on each case; prints one JSON result per case.
 HARNESS = r"""
 import { readFileSync } from "node:fs";

@@ -19,6 +19,8 @@ import pytest
 from example_project.drive.management.commands.seed_demo import DEMO_KEY
 from tests.example.support import STYLES, copy_db, example_server
 
+pytestmark = pytest.mark.slow
+
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 CHECKS = (
     "not_a_server_error",
