@@ -21,7 +21,8 @@ RELEASES = {
 }
 CELLS = [(python, django) for django, (_, _, pythons) in RELEASES.items() for python in pythons]
 
-nox.options.default_venv_backend = "venv"
+# uv installs each cell in seconds; plain venv and pip where it is missing.
+nox.options.default_venv_backend = "uv|venv"
 nox.options.reuse_existing_virtualenvs = True
 
 
