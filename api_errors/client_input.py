@@ -5,6 +5,10 @@ DRF's parsers catch only ``ValueError``, and its fields only validation errors, 
 nested 10,000 deep (``RecursionError``) or a number like ``1e999`` (``OverflowError``)
 escapes as if the server had failed. The frames of the exception's traceback say where
 it was raised: such an exception is the client's mistake, answered with a 400.
+
+Two things are never the client's mistake: a serializer's own code (``validate_<field>``,
+``validate()``, which its ``to_internal_value`` calls) and a failing database, disk or
+network, whatever frame they surface in.
 """
 
 from __future__ import annotations
@@ -15,11 +19,13 @@ from typing import Any
 
 from django.core.handlers.asgi import ASGIRequest
 from django.core.handlers.wsgi import WSGIRequest
+from django.db import Error as DatabaseError
 from django.http.request import HttpRequest
 from django.urls.resolvers import RoutePattern
 from django.utils.translation import gettext as _
 from rest_framework.fields import Field
 from rest_framework.request import Request
+from rest_framework.serializers import BaseSerializer
 
 from api_errors.catalog.types import Condition, FieldError
 
@@ -43,6 +49,8 @@ READING_CODES: frozenset[CodeType] = frozenset(
     }
 )
 CONVERTING = "to_internal_value"
+# The server's own resources failing: a 5xx wherever they are raised.
+SERVER_SIDE = (DatabaseError, OSError, MemoryError)
 
 
 @dataclass(frozen=True)
@@ -66,6 +74,8 @@ def field_path(field: Field[Any, Any, Any, Any]) -> str:
 
 def client_input_error(exc: BaseException) -> ClientInputError | None:
     """The client's mistake behind ``exc``, or ``None`` when the server is at fault."""
+    if isinstance(exc, SERVER_SIDE):
+        return None
     tb: TracebackType | None = exc.__traceback__
     reading = False
     converting: Field[Any, Any, Any, Any] | None = None
@@ -75,8 +85,12 @@ def client_input_error(exc: BaseException) -> ClientInputError | None:
             reading = True
         elif frame.f_code.co_name == CONVERTING:
             candidate = frame.f_locals.get("self")
-            if isinstance(candidate, Field):
-                converting = candidate  # the innermost one: the field whose value failed
+            # The innermost field: the one whose value failed. A serializer's own
+            # to_internal_value runs the project's validate_<field> methods.
+            if isinstance(candidate, Field) and not isinstance(candidate, BaseSerializer):
+                converting = candidate
+            elif isinstance(candidate, BaseSerializer):
+                converting = None
         tb = tb.tb_next
     if converting is not None:
         path = field_path(converting)

@@ -10,8 +10,6 @@ from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.conf import settings
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
-from django.utils.module_loading import import_string
-from django.views.debug import ExceptionReporter
 
 from api_errors.conf import APIErrorsSettings, get_settings
 from api_errors.correlation import correlation_id_for, reset_correlation_id, set_correlation_id
@@ -33,14 +31,47 @@ def _is_json(response: HttpResponseBase) -> bool:
     return media_type == "application/json" or media_type.endswith("+json")
 
 
-def keeping_reporter(
-    request: HttpRequest, exc_type: Any, exc_value: Any, tb: Any
-) -> ExceptionReporter:
-    """Django's exception reporter, keeping the exception on the request it reports."""
-    if request is not None and exc_value is not None:
-        request.__dict__[EXCEPTION_ATTRIBUTE] = exc_value
-    reporter = import_string(settings.DEFAULT_EXCEPTION_REPORTER)
-    return reporter(request, exc_type, exc_value, tb)  # type: ignore[no-any-return]
+# Headers that describe the body of a response the envelope replaces, so they go with it.
+BODY_HEADERS = frozenset(
+    {
+        "content-type",
+        "content-length",
+        "content-encoding",
+        "content-disposition",
+        "content-range",
+        "etag",
+        "last-modified",
+        "transfer-encoding",
+    }
+)
+
+
+class KeepingReporter:
+    """The exception reporter of Django's debug page on an API path. The envelope replaces
+    the page, so it keeps the exception on the request and renders nothing: rendering the
+    page could fail (a path converter raising again) or touch the session, and change
+    what the response carries."""
+
+    def __init__(self, request: HttpRequest, exc_type: Any, exc_value: Any, tb: Any) -> None:
+        if request is not None and exc_value is not None:
+            request.__dict__[EXCEPTION_ATTRIBUTE] = exc_value
+
+    def get_traceback_html(self) -> str:
+        return ""
+
+    def get_traceback_text(self) -> str:
+        return ""
+
+
+def replacing(old: HttpResponseBase, new: HttpResponseBase) -> HttpResponseBase:
+    """``new`` with what the middleware below added to ``old`` (security and language
+    headers, cookies), as it would have had if Django had not rendered ``old``."""
+    for name, value in old.items():
+        if name.lower() not in BODY_HEADERS and name not in new:
+            new[name] = value
+    for name, morsel in old.cookies.items():
+        new.cookies.setdefault(name, morsel)
+    return new
 
 
 class APIErrorsMiddleware:
@@ -90,7 +121,7 @@ class APIErrorsMiddleware:
         correlation_id = correlation_id_for(request.META, conf)
         request.correlation_id = correlation_id  # type: ignore[attr-defined]
         if settings.DEBUG and conf.is_api_path(request.path_info):
-            request.exception_reporter_class = keeping_reporter  # type: ignore[assignment]
+            request.exception_reporter_class = KeepingReporter  # type: ignore[assignment]
         return correlation_id
 
     @staticmethod
@@ -122,9 +153,13 @@ class APIErrorsMiddleware:
             exception = request.__dict__.pop(EXCEPTION_ATTRIBUTE, None)
             if exception is not None:
                 # Django answered it with a debug page; DEBUG must not change the answer.
-                response = respond_to_exception(exception, request, send_signal=False)
+                envelope = respond_to_exception(exception, request, send_signal=False)
             else:
-                response = respond_to_error_status(response.status_code, request, response.headers)
+                envelope = respond_to_error_status(response.status_code, request, response.headers)
+            response = replacing(response, envelope)
+        if hasattr(response, "api_error") and "Content-Length" not in response:
+            # Made above, or below a middleware that would have set it (CommonMiddleware).
+            response["Content-Length"] = str(len(response.content))  # type: ignore[attr-defined]
         if conf.RATE_LIMIT_HEADERS_ON_SUCCESS and conf.RATE_LIMIT_HEADERS:
             self.add_rate_limit_headers(request, response)
         header = conf.CORRELATION_ID_HEADER

@@ -27,7 +27,7 @@ def main() -> None:
     settings.ROOT_URLCONF = "tests.urls_limits"
     settings.API_ERRORS = {
         "LIMITS_FAIL_OPEN": mode == "open",
-        "LIMITS_TIMEOUT": 0.2,
+        "LIMITS_TIMEOUT": 0.6,
         "LIMITS_RETRY_INTERVAL": 1,
     }
     django.setup()

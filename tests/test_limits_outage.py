@@ -28,9 +28,12 @@ ROOT = Path(__file__).resolve().parent.parent
 LOWEST = ROOT / ".redis-lowest"
 DJANGO_REDIS = "django.core.cache.backends.redis.RedisCache"
 DJANGO_REDIS_PACKAGE = "django_redis.cache.RedisCache"
-# LIMITS_TIMEOUT in the probe is 0.2 s: a request that asks the hung store waits that long.
-BOUNDED = 1.0
-AT_ONCE = 0.1
+# LIMITS_TIMEOUT is 0.6 s here: a request that asks the hung store waits that long, one
+# decided at once takes far less, even on a loaded machine.
+TIMEOUT = 0.6
+WAITED = 0.5
+BOUNDED = 1.5
+AT_ONCE = 0.3
 
 
 def lowest_admitted_redis():
@@ -171,7 +174,7 @@ def test_a_hung_store_fails_closed_fast_logs_once_and_recovers(frozen_redis, bac
     seconds = [r["seconds"] for r in outage["results"]]
     # The first asks the frozen store and gives up after LIMITS_TIMEOUT; the breaker is
     # then open, so the others are answered without asking.
-    assert 0.15 < seconds[0] < BOUNDED
+    assert WAITED < seconds[0] < BOUNDED
     assert all(s < AT_ONCE for s in seconds[1:]), seconds
     # One warning for the outage, then one 503 line per response and no traceback.
     assert levels(outage)[0] == ("WARNING", False)
@@ -231,7 +234,7 @@ def test_the_breaker_in_this_process(client, settings, caplog, frozen_redis, bac
     import logging
 
     settings.CACHES = {"default": {"BACKEND": backend, "LOCATION": frozen_redis.url}}
-    settings.API_ERRORS = {"LIMITS_TIMEOUT": 0.2, "LIMITS_RETRY_INTERVAL": 0.5}
+    settings.API_ERRORS = {"LIMITS_TIMEOUT": TIMEOUT, "LIMITS_RETRY_INTERVAL": 1}
     caplog.set_level(logging.INFO, logger="api_errors")
 
     def timed():
@@ -244,17 +247,17 @@ def test_the_breaker_in_this_process(client, settings, caplog, frozen_redis, bac
     try:
         first = timed()  # asks the frozen store, gives up after LIMITS_TIMEOUT
         refused = timed()  # the breaker is open: decided at once
-        time.sleep(0.6)
+        time.sleep(1.1)
         probe = timed()  # the interval is over: one request asks the store again
     finally:
         frozen_redis.thaw()
-    time.sleep(0.6)
+    time.sleep(1.1)
     back = timed()
 
     assert first[0] == refused[0] == probe[0] == 503
-    assert 0.15 < first[1] < BOUNDED
+    assert WAITED < first[1] < BOUNDED
     assert refused[1] < AT_ONCE
-    assert 0.15 < probe[1] < BOUNDED
+    assert WAITED < probe[1] < BOUNDED
     assert back[0] in (200, 429)
     store_records = [r for r in caplog.records if "limits store" in r.getMessage()]
     assert [r.levelname for r in store_records] == ["WARNING", "INFO"]
