@@ -17,7 +17,12 @@ from rest_framework import exceptions as drf_exceptions
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.filters import OrderingFilter, SearchFilter
 from rest_framework.pagination import CursorPagination, PageNumberPagination
-from rest_framework.permissions import SAFE_METHODS, AllowAny
+from rest_framework.permissions import (
+    SAFE_METHODS,
+    AllowAny,
+    IsAuthenticated,
+    IsAuthenticatedOrReadOnly,
+)
 from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
 
@@ -44,6 +49,8 @@ from api_errors.limits.throttling import PolicyThrottle
 from api_errors.renderers import EnvelopeJSONRenderer
 from api_errors.styles import RenderContext
 
+# Permissions that refuse only the anonymous (these exact classes, not subclasses).
+AUTHENTICATION_ONLY = (IsAuthenticated, IsAuthenticatedOrReadOnly)
 # Filter backends whose query parameters cannot make a request fail.
 HARMLESS_FILTERS = (OrderingFilter, SearchFilter)
 # Paginators that answer 404 for a page that does not exist (``?page=999``, a bad cursor).
@@ -113,13 +120,14 @@ class ErrorsAutoSchema(AutoSchema):
 
     def validates_query(self, operation: dict[str, Any]) -> bool:
         """Whether a query parameter can fail validation: any but pagination's, search's
-        and ordering's, which fall back or are ignored."""
+        and ordering's, which fall back or are ignored. A filter backend that validates
+        (django-filter's) runs on detail operations too, through ``get_object()``, though
+        the schema lists its parameters on the list only."""
         harmless = {p["name"] for p in self._get_pagination_parameters()}  # type: ignore[no-untyped-call]
-        for backend in self.get_filter_backends():
-            if issubclass(backend, HARMLESS_FILTERS):
-                harmless |= {
-                    p["name"] for p in backend().get_schema_operation_parameters(self.view)
-                }
+        for backend in getattr(self.view, "filter_backends", None) or []:
+            if not issubclass(backend, HARMLESS_FILTERS):
+                return True
+            harmless |= {p["name"] for p in backend().get_schema_operation_parameters(self.view)}
         return any(
             p.get("in") == "query" and p.get("name") not in harmless
             for p in operation.get("parameters", [])
@@ -175,11 +183,19 @@ class ErrorsAutoSchema(AutoSchema):
         csrf = self.method not in SAFE_METHODS and any(
             isinstance(authenticator, SessionAuthentication) for authenticator in authenticators
         )
-        if csrf or any(not isinstance(permission, AllowAny) for permission in permissions):
+        if csrf or any(self._can_deny(permission, authenticators) for permission in permissions):
             exceptions.append(drf_exceptions.PermissionDenied())
         exceptions += self.limit_exceptions()
         exceptions += [exc_class() for exc_class in self._declared(RAISES_ATTRIBUTE)]
         return exceptions
+
+    @staticmethod
+    def _can_deny(permission: Any, authenticators: list[Any]) -> bool:
+        """Whether ``permission`` can answer 403. One that asks only for a signed-in user
+        cannot, behind an authenticator: DRF answers the anonymous with 401 instead."""
+        if isinstance(permission, AllowAny):
+            return False
+        return not (authenticators and type(permission) in AUTHENTICATION_ONLY)
 
     def _authentication_exceptions(
         self, authenticators: list[Any]

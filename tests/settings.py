@@ -18,6 +18,8 @@ INSTALLED_APPS = [
     "api_errors",
     "tests",
     "example_project.drive",
+    "django_filters",
+    "tests.realapp",
 ]
 
 MIDDLEWARE = [

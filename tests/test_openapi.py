@@ -53,7 +53,9 @@ def test_every_operation_documents_server_errors_and_framework_conditions():
 def test_authentication_permissions_path_parameters_and_bodies():
     schema = generate()
     get = responses(schema, "/api/items/{item_id}/")
-    assert {"401", "403", "404"} <= set(get)
+    assert {"401", "404"} <= set(get)
+    # IsAuthenticated behind BasicAuthentication: the anonymous get 401, never 403.
+    assert "403" not in get
     # No body on GET: no validation or media-type errors.
     assert "400" not in get
     assert "415" not in get
@@ -67,7 +69,9 @@ def test_authentication_permissions_path_parameters_and_bodies():
 def test_no_challenge_means_403_for_unauthenticated():
     session = responses(generate(), "/api/session/")
     assert "401" not in session
-    assert set(codes(session["403"])) == {67200003, 67200004}
+    # DRF answers the anonymous 403 (NotAuthenticated without a challenge); IsAuthenticated
+    # refuses no one else.
+    assert set(codes(session["403"])) == {67200003}
 
 
 def test_declared_exceptions_are_documented():
