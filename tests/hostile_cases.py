@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
+from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 
 from tests.example.support import envelope_error
@@ -746,3 +747,37 @@ def sent_correlation_id(case: Case, *, over_the_wire: bool) -> str | None:
         value = value.strip(" \t")
         return value or None
     return value or None
+
+
+# The codes of the conditions the hostile tests expect, per style.
+MALFORMED = {"status": 68300007, "success": "INVALID_ARGUMENT", "problem": "INVALID_ARGUMENT"}
+VALIDATION = {"status": 68300004, "success": "INVALID_ARGUMENT", "problem": "INVALID_ARGUMENT"}
+SERVER_ERROR = {"status": 68300008, "success": "INTERNAL_ERROR", "problem": "INTERNAL_ERROR"}
+
+
+def error_of(response, style: str) -> tuple[int, object]:
+    """``(status, code)`` of a test-client response, after checking the style's envelope
+    and a printable correlation id."""
+    correlation_id = response.headers.get(CORRELATION_HEADER)
+    assert correlation_id
+    assert correlation_id.isascii()
+    assert correlation_id.isprintable()
+    body = json.loads(response.content)
+    return response.status_code, envelope_error(style, response.status_code, response, body)
+
+
+def hypothesis_settings(max_examples: int) -> settings:
+    """Bounded, repeatable runs: no deadline, no example database, no shrinking."""
+    return settings(
+        max_examples=max_examples,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=[
+            HealthCheck.too_slow,
+            HealthCheck.data_too_large,
+            HealthCheck.filter_too_much,
+            HealthCheck.large_base_example,
+        ],
+    )

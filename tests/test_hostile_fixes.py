@@ -17,7 +17,6 @@ with DEBUG off and on.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 
@@ -26,17 +25,14 @@ from asgiref.sync import async_to_sync
 from django.test import AsyncClient, Client, override_settings
 
 from api_errors.styles import ProblemStyle, StatusStyle, SuccessStyle
-from tests.example.support import STYLES, envelope_error
-from tests.hostile_cases import UUID4
+from tests.example.support import STYLES
+from tests.hostile_cases import MALFORMED, SERVER_ERROR, UUID4, VALIDATION, error_of
 from tests.test_framework_conditions import PRODUCER_PARAMS
 from tests.test_framework_conditions import send as send_condition
 from tests.views import EXCEPTIONS, SECRET
 
 pytestmark = pytest.mark.urls("tests.urls_hostile")
 
-MALFORMED = {"status": 68300007, "success": "INVALID_ARGUMENT", "problem": "INVALID_ARGUMENT"}
-VALIDATION = {"status": 68300004, "success": "INVALID_ARGUMENT", "problem": "INVALID_ARGUMENT"}
-SERVER_ERROR = {"status": 68300008, "success": "INTERNAL_ERROR", "problem": "INTERNAL_ERROR"}
 NOT_FOUND = {"status": 68300007, "success": "NOT_FOUND", "problem": "NOT_FOUND"}
 TOO_LARGE = MALFORMED
 FALLBACK = {"status": StatusStyle, "success": SuccessStyle, "problem": ProblemStyle}
@@ -61,16 +57,6 @@ CSRF_COOKIE = "a" * 32
 def style(request, settings):
     settings.API_ERRORS = {"STYLE": request.param}
     return request.param
-
-
-def error_of(response, style):
-    """``(status, code)`` after checking the style's envelope and a correlation id."""
-    correlation_id = response.headers.get("X-Correlation-ID")
-    assert correlation_id
-    assert correlation_id.isascii()
-    assert correlation_id.isprintable()
-    body = json.loads(response.content)
-    return response.status_code, envelope_error(style, response.status_code, response, body)
 
 
 def place_body(number):

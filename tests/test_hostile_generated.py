@@ -19,7 +19,7 @@ import pytest
 from asgiref.sync import async_to_sync
 from django.test import AsyncClient, Client, override_settings
 from django.test.client import FakePayload
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import given
 
 from api_errors.active import get_catalog
 from tests.hostile_cases import (
@@ -29,6 +29,7 @@ from tests.hostile_cases import (
     answer_findings,
     cases,
     header_differences,
+    hypothesis_settings,
     sent_correlation_id,
     short,
 )
@@ -77,19 +78,7 @@ ROUTES = [
 UPLOAD_LIMIT = 2_621_440
 CSRF_COOKIE = "a" * 32
 
-HYPOTHESIS = settings(
-    max_examples=MAX_EXAMPLES,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    phases=[Phase.explicit, Phase.generate],
-    suppress_health_check=[
-        HealthCheck.too_slow,
-        HealthCheck.data_too_large,
-        HealthCheck.filter_too_much,
-        HealthCheck.large_base_example,
-    ],
-)
+HYPOTHESIS = hypothesis_settings(MAX_EXAMPLES)
 
 
 def latin1_safe(value: str) -> str:

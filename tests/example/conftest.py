@@ -6,8 +6,11 @@ import io
 import runpy
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.test import override_settings
+from django.utils import translation
+from drf_spectacular.settings import spectacular_settings
 
 from api_errors.limits.counters import limits_cache
 from example_project.drive.management.commands.seed_demo import DEMO_KEY
@@ -94,3 +97,32 @@ def example_settings(monkeypatch):
         return runpy.run_path(str(SETTINGS_PATH))
 
     return load
+
+
+# The example's settings that shape what it serves; the database, cache and logging stay the
+# test suite's.
+SERVED_SETTINGS = (
+    "INSTALLED_APPS",
+    "MIDDLEWARE",
+    "TEMPLATES",
+    "STATIC_URL",
+    "REST_FRAMEWORK",
+    "LANGUAGES",
+    "LANGUAGE_CODE",
+    "USE_I18N",
+)
+
+
+@pytest.fixture
+def served_as_example(example_settings, monkeypatch, style):
+    """The example's own settings for the test client, in ``style``."""
+    example = example_settings()
+    # drf-spectacular reads its settings once: set the example's on its settings object.
+    for name, value in example["SPECTACULAR_SETTINGS"].items():
+        monkeypatch.setattr(spectacular_settings, name, value)
+    served = {name: example[name] for name in SERVED_SETTINGS}
+    api_errors = {**example["API_ERRORS"], "STYLE": style}
+    # LocaleMiddleware leaves a request's language active: the next test gets its own back.
+    with translation.override(None), override_settings(**served, API_ERRORS=api_errors):
+        assert django_settings.DEBUG is False
+        yield style

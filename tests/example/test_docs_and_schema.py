@@ -6,10 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.conf import settings
-from django.test import override_settings
 from django.utils import translation
-from drf_spectacular.settings import spectacular_settings
 from openapi_spec_validator import validate
 
 from api_errors.active import get_catalog
@@ -17,18 +14,6 @@ from tests.example.support import EXPECTED, error_of
 
 pytestmark = pytest.mark.urls("example_project.urls")
 
-# The example's settings that shape what it serves; the database, cache and logging stay the
-# test suite's.
-SERVED_SETTINGS = (
-    "INSTALLED_APPS",
-    "MIDDLEWARE",
-    "TEMPLATES",
-    "STATIC_URL",
-    "REST_FRAMEWORK",
-    "LANGUAGES",
-    "LANGUAGE_CODE",
-    "USE_I18N",
-)
 # Every operation of the example and the error statuses it documents (the same in each style).
 # DRF answers an unknown ?format= with 404, so every operation documents it. 403 only
 # where something can refuse a signed-in key (IsAuthenticated alone never does).
@@ -71,21 +56,6 @@ SCENARIO_OPERATIONS = {
 ASSET = re.compile(r'(?:src|href)="([^"]*)"')
 EXTERNAL = re.compile(r"\bhttps?://|(?:src|href)=\"//")
 CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-@pytest.fixture
-def served_as_example(example_settings, monkeypatch, style):
-    """The example's own settings for the test client, in ``style``."""
-    example = example_settings()
-    # drf-spectacular reads its settings once: set the example's on its settings object.
-    for name, value in example["SPECTACULAR_SETTINGS"].items():
-        monkeypatch.setattr(spectacular_settings, name, value)
-    served = {name: example[name] for name in SERVED_SETTINGS}
-    api_errors = {**example["API_ERRORS"], "STYLE": style}
-    # LocaleMiddleware leaves a request's language active: the next test gets its own back.
-    with translation.override(None), override_settings(**served, API_ERRORS=api_errors):
-        assert settings.DEBUG is False
-        yield style
 
 
 def schema_of(client):

@@ -4,7 +4,6 @@ in every style, with DEBUG off and on: deeply nested JSON and out-of-range numbe
 
 from __future__ import annotations
 
-import json
 import re
 from unittest import mock
 
@@ -13,29 +12,15 @@ from django.db import OperationalError
 from django.db.models import QuerySet
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
-from django.utils import translation
-from drf_spectacular.settings import spectacular_settings
 
 from api_errors.limits.counters import limits_cache
 from example_project.drive.management.commands.seed_demo import DEMO_KEY
 from example_project.drive.models import DriveItem
-from tests.example.support import bearer, envelope_error
+from tests.example.support import bearer
+from tests.hostile_cases import MALFORMED, SERVER_ERROR, VALIDATION, error_of
 
 pytestmark = pytest.mark.urls("example_project.urls")
 
-SERVED_SETTINGS = (
-    "INSTALLED_APPS",
-    "MIDDLEWARE",
-    "TEMPLATES",
-    "STATIC_URL",
-    "REST_FRAMEWORK",
-    "LANGUAGES",
-    "LANGUAGE_CODE",
-    "USE_I18N",
-)
-MALFORMED = {"status": 68300007, "success": "INVALID_ARGUMENT", "problem": "INVALID_ARGUMENT"}
-VALIDATION = {"status": 68300004, "success": "INVALID_ARGUMENT", "problem": "INVALID_ARGUMENT"}
-SERVER_ERROR = {"status": 68300008, "success": "INTERNAL_ERROR", "problem": "INTERNAL_ERROR"}
 DEBUG = pytest.mark.parametrize("debug", [False, True], ids=["debug-off", "debug-on"])
 CORRELATION_ID = "hostile-example-1"
 SECONDS_LEFT = re.compile(r";t=\d+")
@@ -72,27 +57,6 @@ ERROR_MEDIA = {
     "success": "application/json",
     "problem": "application/problem+json",
 }
-
-
-@pytest.fixture
-def served(example_settings, monkeypatch, style):
-    """The example's own settings for the test client, in ``style`` (DEBUG off)."""
-    example = example_settings()
-    for name, value in example["SPECTACULAR_SETTINGS"].items():
-        monkeypatch.setattr(spectacular_settings, name, value)
-    served = {name: example[name] for name in SERVED_SETTINGS}
-    api_errors = {**example["API_ERRORS"], "STYLE": style}
-    with translation.override(None), override_settings(**served, API_ERRORS=api_errors):
-        yield style
-
-
-def error_of(response, style):
-    correlation_id = response.headers.get("X-Correlation-ID")
-    assert correlation_id
-    assert correlation_id.isascii()
-    assert correlation_id.isprintable()
-    body = json.loads(response.content)
-    return response.status_code, envelope_error(style, response.status_code, response, body)
 
 
 def parent_body(number):
@@ -136,7 +100,7 @@ def both_debug(send):
 @DEBUG
 @pytest.mark.parametrize("body", DEEP_BODIES.values(), ids=DEEP_BODIES)
 def test_deeply_nested_json_to_the_drive_is_malformed_request(
-    client, items, served, settings, debug, body
+    client, items, served_as_example, settings, debug, body
 ):
     settings.DEBUG = debug
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = None
@@ -144,7 +108,7 @@ def test_deeply_nested_json_to_the_drive_is_malformed_request(
 
     response = create(client, body)
 
-    assert error_of(response, served) == (400, MALFORMED[served])
+    assert error_of(response, served_as_example) == (400, MALFORMED[served_as_example])
     assert response.headers["X-Correlation-ID"] == CORRELATION_ID
     assert DriveItem.objects.count() == before
 
@@ -152,14 +116,14 @@ def test_deeply_nested_json_to_the_drive_is_malformed_request(
 @DEBUG
 @pytest.mark.parametrize("number", OUT_OF_RANGE)
 def test_parent_out_of_range_is_a_validation_error_on_parent(
-    client, items, served, settings, debug, number
+    client, items, served_as_example, settings, debug, number
 ):
     settings.DEBUG = debug
     before = DriveItem.objects.count()
 
     response = create(client, parent_body(number))
 
-    assert error_of(response, served) == (400, VALIDATION[served])
+    assert error_of(response, served_as_example) == (400, VALIDATION[served_as_example])
     assert response.json()["errors"] == [
         {"field": "parent", "code": "invalid", "message": "Invalid value."}
     ]
@@ -168,7 +132,7 @@ def test_parent_out_of_range_is_a_validation_error_on_parent(
 
 @DEBUG
 def test_database_failing_while_a_field_looks_up_the_value_is_a_500(
-    client, items, served, settings, debug
+    client, items, served_as_example, settings, debug
 ):
     """A server's failure inside a field's ``to_internal_value`` (here the database, while
     ``PrimaryKeyRelatedField`` looks up a valid parent) is not the client's mistake."""
@@ -183,7 +147,7 @@ def test_database_failing_while_a_field_looks_up_the_value_is_a_500(
     with mock.patch.object(QuerySet, "get", get):
         response = create(client, '{"name": "a", "kind": "folder", "parent": 1}')
 
-    assert error_of(response, served) == (500, SERVER_ERROR[served])
+    assert error_of(response, served_as_example) == (500, SERVER_ERROR[served_as_example])
     assert "errors" not in response.json()
 
 
@@ -194,7 +158,9 @@ BODIES = {
 
 
 @pytest.mark.parametrize("body", BODIES.values(), ids=BODIES)
-def test_drive_hostile_bodies_same_with_debug_on_and_off(client, items, served, settings, body):
+def test_drive_hostile_bodies_same_with_debug_on_and_off(
+    client, items, served_as_example, settings, body
+):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = None
     off, on = both_debug(lambda: create(client, body))
     assert comparable(on) == comparable(off)
@@ -241,11 +207,11 @@ def send(client, method, target, key):
 @KEYS
 @pytest.mark.parametrize("route", TARGETS)
 def test_options_is_200_with_allow_or_405_envelope_with_allow(
-    client, items, served, settings, debug, key, route
+    client, items, served_as_example, settings, debug, key, route
 ):
     settings.DEBUG = debug
 
-    response = send(client, "OPTIONS", target_of(TARGETS[route], served), key)
+    response = send(client, "OPTIONS", target_of(TARGETS[route], served_as_example), key)
 
     assert response.status_code != 500
     assert response.headers["X-Correlation-ID"] == CORRELATION_ID
@@ -255,19 +221,19 @@ def test_options_is_200_with_allow_or_405_envelope_with_allow(
         return
     # Without a key DRF authenticates OPTIONS like any method: the drive's 401.
     if response.status_code == 401 and key is None:
-        assert error_of(response, served)[0] == 401
+        assert error_of(response, served_as_example)[0] == 401
         assert response.headers["WWW-Authenticate"].startswith("Bearer")
         return
     assert response.status_code == 405
-    assert error_of(response, served)[0] == 405
+    assert error_of(response, served_as_example)[0] == 405
 
 
 @DEBUG
 @KEYS
 @pytest.mark.parametrize("route", TARGETS)
-def test_head_is_get_without_a_body(client, items, served, settings, debug, key, route):
+def test_head_is_get_without_a_body(client, items, served_as_example, settings, debug, key, route):
     settings.DEBUG = debug
-    target = target_of(TARGETS[route], served)
+    target = target_of(TARGETS[route], served_as_example)
 
     get = send(client, "GET", target, key)
     head = send(client, "HEAD", target, key)
@@ -278,8 +244,8 @@ def test_head_is_get_without_a_body(client, items, served, settings, debug, key,
     assert head.headers["X-Correlation-ID"] == CORRELATION_ID
     assert head.headers["Content-Type"] == get.headers["Content-Type"]
     if head.status_code >= 400:
-        assert head.headers["Content-Type"] == ERROR_MEDIA[served]
-        assert error_of(get, served)[0] == head.status_code
+        assert head.headers["Content-Type"] == ERROR_MEDIA[served_as_example]
+        assert error_of(get, served_as_example)[0] == head.status_code
     if head.status_code == 405:
         assert head.headers.get("Allow")
 
@@ -287,8 +253,10 @@ def test_head_is_get_without_a_body(client, items, served, settings, debug, key,
 @KEYS
 @pytest.mark.parametrize("method", ["OPTIONS", "HEAD"])
 @pytest.mark.parametrize("route", TARGETS)
-def test_options_and_head_same_with_debug_on_and_off(client, items, served, key, method, route):
-    target = target_of(TARGETS[route], served)
+def test_options_and_head_same_with_debug_on_and_off(
+    client, items, served_as_example, key, method, route
+):
+    target = target_of(TARGETS[route], served_as_example)
     off, on = both_debug(lambda: send(client, method, target, key))
     assert comparable(on) == comparable(off)
 
@@ -303,7 +271,7 @@ UNROUTED = {
 
 
 @pytest.mark.parametrize("path_info", UNROUTED.values(), ids=UNROUTED)
-def test_unrouted_api_paths_same_with_debug_on_and_off(client, items, served, path_info):
+def test_unrouted_api_paths_same_with_debug_on_and_off(client, items, served_as_example, path_info):
     """The example's middleware (security headers, Content-Language, Vary) answers these
     too: the envelope must carry the same headers whether DEBUG shows a page or not."""
     off, on = both_debug(
@@ -314,5 +282,5 @@ def test_unrouted_api_paths_same_with_debug_on_and_off(client, items, served, pa
             headers={"X-Correlation-ID": CORRELATION_ID, "Host": "127.0.0.1"},
         )
     )
-    assert error_of(off, served)[0] == error_of(on, served)[0] == 404
+    assert error_of(off, served_as_example)[0] == error_of(on, served_as_example)[0] == 404
     assert comparable(on) == comparable(off)

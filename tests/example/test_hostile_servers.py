@@ -30,7 +30,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import given
 
 from example_project.drive.management.commands.seed_demo import DEMO_KEY
 from tests.example.support import (
@@ -50,6 +50,7 @@ from tests.hostile_cases import (
     answer_findings,
     cases,
     header_differences,
+    hypothesis_settings,
     normalized_body,
     sent_correlation_id,
     short,
@@ -88,19 +89,7 @@ ROUTES = [
 # The search is rate limited per key in time windows: with a valid key, two servers could
 # see one request fall on either side of a window's end. Generated searches carry no key.
 WINDOWED = "api/search"
-HYPOTHESIS = settings(
-    max_examples=MAX_EXAMPLES,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    phases=[Phase.explicit, Phase.generate],
-    suppress_health_check=[
-        HealthCheck.too_slow,
-        HealthCheck.data_too_large,
-        HealthCheck.filter_too_much,
-        HealthCheck.large_base_example,
-    ],
-)
+HYPOTHESIS = hypothesis_settings(MAX_EXAMPLES)
 
 
 def uvicorn(port):
