@@ -6,6 +6,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
+from rest_framework.views import exception_handler as drf_exception_handler
 
 from api_errors import Conflict, StateNotReady, raises
 from api_errors.limits import QuotaThrottle, charge_balance, quota, rate_limit
@@ -77,5 +78,30 @@ class DrfThrottledView(APIView):
     throttle_classes = [AnonRateThrottle]
 
     @quota(group="openapi-total", key="ip", limit=100, period="total")
+    def get(self, request):
+        return Response({"name": "x"})
+
+
+class OtherHandlerView(APIView):
+    """Answers errors with DRF's own handler: api_errors documents none of them."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    serializer_class = ItemSerializer
+
+    def get_exception_handler(self):
+        return drf_exception_handler
+
+    def get(self, request):
+        return Response({"name": "x"})
+
+
+class BrokenPermissionsView(APIView):
+    authentication_classes = []
+    serializer_class = ItemSerializer
+
+    def get_permissions(self):
+        raise RuntimeError("no permissions today")
+
     def get(self, request):
         return Response({"name": "x"})

@@ -149,3 +149,19 @@ def test_documented_example_is_what_the_server_sends(client):
     body = response.json()
     assert body["error_code"] in documented["schema"]["properties"]["error_code"]["enum"]
     assert set(body) <= set(documented["schema"]["properties"])
+
+
+def test_views_with_another_exception_handler_document_no_envelopes():
+    other = responses(generate(), "/api/other-handler/")
+    assert sorted(other) == ["200"]
+    # The correlation header still goes on every response: the middleware sends it.
+    assert "X-Correlation-ID" in other["200"]["headers"]
+
+
+def test_a_hook_that_fails_is_reported_through_drf_spectacular(capsys):
+    broken = responses(generate(), "/api/broken-permissions/")
+    assert "api_errors could not call BrokenPermissionsView.get_permissions()" in (
+        capsys.readouterr().err
+    )
+    # The rest of the operation is still documented.
+    assert {"404", "405", "406", "500"} <= set(broken)

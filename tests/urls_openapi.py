@@ -8,4 +8,6 @@ urlpatterns = [
     path("api/session/", views.SessionView.as_view()),
     path("api/limited/", views.LimitedView.as_view()),
     path("api/drf-throttled/", views.DrfThrottledView.as_view()),
+    path("api/other-handler/", views.OtherHandlerView.as_view()),
+    path("api/broken-permissions/", views.BrokenPermissionsView.as_view()),
 ]
