@@ -96,12 +96,15 @@ class OtherHandlerView(APIView):
         return Response({"name": "x"})
 
 
-class BrokenPermissionsView(APIView):
+class BrokenThrottlesView(APIView):
+    """drf-spectacular never asks for throttles; api_errors does, and reports the failure."""
+
     authentication_classes = []
+    permission_classes = [AllowAny]
     serializer_class = ItemSerializer
 
-    def get_permissions(self):
-        raise RuntimeError("no permissions today")
+    def get_throttles(self):
+        raise RuntimeError("no throttles today")
 
     def get(self, request):
         return Response({"name": "x"})

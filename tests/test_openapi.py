@@ -159,8 +159,8 @@ def test_views_with_another_exception_handler_document_no_envelopes():
 
 
 def test_a_hook_that_fails_is_reported_through_drf_spectacular(capsys):
-    broken = responses(generate(), "/api/broken-permissions/")
-    assert "api_errors could not call BrokenPermissionsView.get_permissions()" in (
+    broken = responses(generate(), "/api/broken-throttles/")
+    assert "api_errors could not call BrokenThrottlesView.get_throttles()" in (
         capsys.readouterr().err
     )
     # The rest of the operation is still documented.

@@ -9,5 +9,5 @@ urlpatterns = [
     path("api/limited/", views.LimitedView.as_view()),
     path("api/drf-throttled/", views.DrfThrottledView.as_view()),
     path("api/other-handler/", views.OtherHandlerView.as_view()),
-    path("api/broken-permissions/", views.BrokenPermissionsView.as_view()),
+    path("api/broken-throttles/", views.BrokenThrottlesView.as_view()),
 ]
