@@ -431,6 +431,9 @@ def raise_request(entry, name):
     return lambda: client.get(path, headers=headers)
 
 
+# The two exhaustive products below run in the full suite; the quick loop (make fast) keeps
+# the targeted cases above.
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(EXCEPTIONS))
 @pytest.mark.parametrize("entry", ["drf", "plain", "async"])
 def test_every_exception_same_with_debug_on_and_off(style, entry, name):
@@ -441,6 +444,7 @@ def test_every_exception_same_with_debug_on_and_off(style, entry, name):
     assert SECRET not in on.content.decode()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("condition", "call"), PRODUCER_PARAMS)
 def test_every_condition_row_same_with_debug_on_and_off(style, condition, call):
     headers = {**dict(call.headers), "X-Correlation-ID": CORRELATION_ID}
