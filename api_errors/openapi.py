@@ -224,8 +224,8 @@ class ErrorsAutoSchema(AutoSchema):
 
 
 def fill_in(documented: dict[str, Any], generated: dict[str, Any]) -> None:
-    """Add what ``documented`` lacks from ``generated``, a level deep for headers and
-    content: what the user wrote stays."""
+    """Add what ``documented`` lacks from ``generated``: whole keys, and the headers it
+    does not name. What the user wrote stays, their ``content`` whole."""
     for key, value in generated.items():
         if key not in documented:
             documented[key] = value
