@@ -2,6 +2,8 @@
 
 import ast
 import re
+import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,17 @@ def table(marker):
     assert match, f"README has no {marker} table"
     lines = [line for line in match.group(1).splitlines() if line.startswith("|")]
     return [[cell.strip() for cell in line.strip("|").split("|")] for line in lines[2:]]
+
+
+def readme_module(monkeypatch, after, name):
+    """The README's first Python block after ``after``, run as the module ``name``, so a
+    setting can name what it defines by dotted path."""
+    section = README.split(after, 1)[1]
+    source = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    module = types.ModuleType(name)
+    exec(compile(source, "README.md", "exec"), module.__dict__)
+    monkeypatch.setitem(sys.modules, name, module)
+    return module
 
 
 def unquote(cell):
@@ -86,18 +99,11 @@ def test_catalog_tables_are_the_generated_markdown(preset_name):
 def test_your_own_style_snippet_works_as_pasted(client, monkeypatch):
     """The README's GoogleStyle, run as written, answers errors, documents them and
     renders the page."""
-    import sys
-    import types
-
     from django.test import override_settings
 
     from api_errors.documentation import describe_errors, render_html
 
-    section = README.split("### Your own style", 1)[1]
-    source = re.search(r"```python\n(.*?)```", section, re.S).group(1)
-    module = types.ModuleType("readme_style")
-    exec(compile(source, "README.md", "exec"), module.__dict__)
-    monkeypatch.setitem(sys.modules, "readme_style", module)
+    readme_module(monkeypatch, "### Your own style", "readme_style")
 
     with override_settings(API_ERRORS={"STYLE": "readme_style.GoogleStyle"}):
         response = client.get("/api/drf/raise/drf_not_found/")
@@ -115,16 +121,9 @@ def test_your_own_style_snippet_works_as_pasted(client, monkeypatch):
 
 
 def test_changing_a_preset_entrys_message_works_as_shown(client, monkeypatch):
-    import sys
-    import types
-
     from django.test import override_settings
 
-    section = README.split("To change a preset entry's message", 1)[1]
-    source = re.search(r"```python\n(.*?)```", section, re.S).group(1)
-    module = types.ModuleType("readme_errors")
-    exec(compile(source, "README.md", "exec"), module.__dict__)
-    monkeypatch.setitem(sys.modules, "readme_errors", module)
+    readme_module(monkeypatch, "To change a preset entry's message", "readme_errors")
 
     with override_settings(API_ERRORS={"CATALOG": "readme_errors.PRESET"}):
         response = client.get("/api/examples/errors/67200007/")

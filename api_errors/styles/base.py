@@ -151,6 +151,15 @@ class Style:
         """The schema of a wrapped successful body around ``data_schema``."""
         return data_schema
 
+    @staticmethod
+    def wrapper_schema(head: dict[str, Any], data_schema: dict[str, Any]) -> dict[str, Any]:
+        """A successful body of ``head``'s fields plus ``data``, all required."""
+        return {
+            "type": "object",
+            "required": [*head, "data"],
+            "properties": {**head, "data": data_schema},
+        }
+
     def code_schema(self, codes: list[Code]) -> dict[str, Any]:
         """The schema of the code field limited to ``codes``."""
         return {

@@ -48,11 +48,7 @@ class StatusStyle(Style):
             "status": {"type": "boolean", "enum": [True]},
             "error_code": {"type": "integer", "enum": [0]},
         }
-        return {
-            "type": "object",
-            "required": [*head, "data"],
-            "properties": {**head, "data": data_schema},
-        }
+        return self.wrapper_schema(head, data_schema)
 
     def format_intro(self) -> str:
         return _(

@@ -38,11 +38,7 @@ class SuccessStyle(Style):
 
     def success_schema(self, data_schema: dict[str, Any]) -> dict[str, Any]:
         head = {"success": {"type": "boolean", "enum": [True]}}
-        return {
-            "type": "object",
-            "required": [*head, "data"],
-            "properties": {**head, "data": data_schema},
-        }
+        return self.wrapper_schema(head, data_schema)
 
     def own_fields(self) -> list[EnvelopeField]:
         return [
