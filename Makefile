@@ -12,7 +12,7 @@ WORKERS ?= 4
 REDIS_LOWEST := .redis-lowest
 REDIS_LOWEST_PIN := redis==4.5.0
 
-.PHONY: install run serve test lint typecheck pytest fast matrix dist bench bench-outage clean
+.PHONY: install run serve test lint typecheck pytest fast matrix dist bench bench-flood bench-outage clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -67,9 +67,22 @@ dist: install
 	@if grep -i warning .build.log; then echo "the build warned"; exit 1; fi
 	$(BIN)/twine check --strict dist/*
 
-bench: install
+BENCH_STAMP := $(VENV)/.bench-installed
+
+$(BENCH_STAMP): pyproject.toml $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	touch $@
+
+# Instruction counts need valgrind, the flood needs wrk (Debian: apt-get install valgrind wrk).
+bench: $(BENCH_STAMP)
+	$(BIN)/python benchmarks/error_path.py
+	$(BIN)/python benchmarks/catalog_scale.py
 	$(BIN)/python benchmarks/correlation_middleware.py
 	$(BIN)/python benchmarks/rate_limit.py
+
+# An over-limit key's 429 flood against /api/errors/, under gunicorn, PostgreSQL and Redis.
+bench-flood: $(BENCH_STAMP)
+	$(BIN)/python benchmarks/flood.py
 
 # The example under gunicorn while its limits' Redis hangs for 35 s (on the lowest redis-py).
 bench-outage: install $(REDIS_LOWEST)/.installed

@@ -43,6 +43,7 @@ DEFAULTS: dict[str, Any] = {
     "LIMITS_FAIL_OPEN": None,
     "LIMITS_TIMEOUT": 0.25,
     "LIMITS_RETRY_INTERVAL": 5,
+    "LIMITS_REMEMBER_REFUSALS": False,
     "BALANCE_HOOK": None,
 }
 
@@ -87,6 +88,7 @@ class APIErrorsSettings:
         self.LIMITS_FAIL_OPEN: bool | None = merged["LIMITS_FAIL_OPEN"]
         self.LIMITS_TIMEOUT: Any = merged["LIMITS_TIMEOUT"]
         self.LIMITS_RETRY_INTERVAL: Any = merged["LIMITS_RETRY_INTERVAL"]
+        self.LIMITS_REMEMBER_REFUSALS: bool = bool(merged["LIMITS_REMEMBER_REFUSALS"])
         self.BALANCE_HOOK: Any = merged["BALANCE_HOOK"]
         # The WSGI META key of the correlation header, computed once.
         self.correlation_meta_key = "HTTP_" + str(self.CORRELATION_ID_HEADER).upper().replace(

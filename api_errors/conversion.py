@@ -252,7 +252,21 @@ def _drf_custom_message(exc: Any, condition: str) -> str | None:
     detail = exc.detail
     if condition == Condition.RATE_LIMITED or not isinstance(detail, str):
         return None
-    return None if _default_detail_pattern(str(exc.default_detail)).fullmatch(detail) else detail
+    exc_type: Any = type(exc)
+    try:
+        is_default = _is_default_detail(exc_type, str(detail))
+    except TypeError:  # a class whose metaclass makes it unhashable
+        is_default = _is_default_detail.__wrapped__(exc_type, str(detail))
+    return None if is_default else detail
+
+
+@lru_cache(maxsize=256)
+def _is_default_detail(exc_type: type[Any], detail: str) -> bool:
+    """Whether ``detail`` is ``exc_type``'s default wording, filled in or not. Memoised by
+    text, so the usual default costs no translation lookup (the default was translated
+    once already, when the exception was made). A text that is the default in one
+    language counts as the default in all of them."""
+    return _default_detail_pattern(str(exc_type.default_detail)).fullmatch(detail) is not None
 
 
 @lru_cache(maxsize=64)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from contextvars import ContextVar, Token
 
 from api_errors.conf import APIErrorsSettings
@@ -16,21 +17,18 @@ def get_correlation_id() -> str | None:
     return _correlation_id.get()
 
 
-def set_correlation_id(value: str | None) -> Token[str | None]:
-    return _correlation_id.set(value)
+# The context variable's own methods: the middleware calls them on every request.
+set_correlation_id: Callable[[str | None], Token[str | None]] = _correlation_id.set
+reset_correlation_id: Callable[[Token[str | None]], None] = _correlation_id.reset
 
-
-def reset_correlation_id(token: Token[str | None]) -> None:
-    _correlation_id.reset(token)
+# The RFC 9562 variant bits (10xx) over any hex digit.
+_VARIANT = {digit: "89ab"[int(digit, 16) >> 2] for digit in "0123456789abcdef"}
 
 
 def new_correlation_id() -> str:
     """A random UUID4 in its canonical text form (cheaper than ``str(uuid.uuid4())``)."""
-    raw = bytearray(os.urandom(16))
-    raw[6] = (raw[6] & 0x0F) | 0x40
-    raw[8] = (raw[8] & 0x3F) | 0x80
-    h = raw.hex()
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+    h = os.urandom(16).hex()
+    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:]}"
 
 
 def accepted_correlation_id(value: str | None, conf: APIErrorsSettings) -> str | None:
@@ -49,8 +47,11 @@ def accepted_correlation_id(value: str | None, conf: APIErrorsSettings) -> str |
 def correlation_id_for(meta: dict[str, object], conf: APIErrorsSettings) -> str:
     """The id to use for a request: the client's when acceptable, a new one otherwise."""
     incoming = meta.get(conf.correlation_meta_key)
-    accepted = accepted_correlation_id(incoming if isinstance(incoming, str) else None, conf)
-    return accepted or new_correlation_id()
+    if isinstance(incoming, str):
+        accepted = accepted_correlation_id(incoming, conf)
+        if accepted is not None:
+            return accepted
+    return new_correlation_id()
 
 
 class CorrelationIdFilter(logging.Filter):

@@ -4,22 +4,27 @@ error pages on API paths."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any, cast
+from typing import Any
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.conf import settings
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
+from django.utils.module_loading import import_string
 
 from api_errors.conf import APIErrorsSettings, get_settings
 from api_errors.correlation import correlation_id_for, reset_correlation_id, set_correlation_id
 from api_errors.deprecation import renamed
 from api_errors.limits.headers import STATE_HEADER, USAGE_ATTRIBUTE, rate_limit_headers
 from api_errors.pipeline import respond_to_error_status, respond_to_exception
+from api_errors.responses import is_envelope
 
 EXPOSE_HEADERS = "Access-Control-Expose-Headers"
 # Where the exception behind a DEBUG page is kept for the envelope that replaces the page.
 EXCEPTION_ATTRIBUTE = "_api_errors_exception"
+# Where a reporter class set on the request before ours is kept for non-API paths.
+PREVIOUS_REPORTER_ATTRIBUTE = "_api_errors_previous_reporter"
+REPORTER_ATTRIBUTE = "exception_reporter_class"
 
 GetResponse = Callable[[HttpRequest], HttpResponseBase]
 AsyncGetResponse = Callable[[HttpRequest], Awaitable[HttpResponseBase]]
@@ -50,7 +55,18 @@ class KeepingReporter:
     """The exception reporter of Django's debug page on an API path. The envelope replaces
     the page, so it keeps the exception on the request and renders nothing: rendering the
     page could fail (a path converter raising again) or touch the session, and change
-    what the response carries."""
+    what the response carries.
+
+    Every request gets it, so no request pays for a path check: off the API paths it
+    makes the reporter the request had before, or Django's default."""
+
+    def __new__(cls, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if request is not None and not get_settings().is_api_path(request.path_info):
+            reporter = request.__dict__.get(PREVIOUS_REPORTER_ATTRIBUTE) or import_string(
+                settings.DEFAULT_EXCEPTION_REPORTER
+            )
+            return reporter(request, *args, **kwargs)
+        return super().__new__(cls)
 
     def __init__(self, request: HttpRequest, exc_type: Any, exc_value: Any, tb: Any) -> None:
         if request is not None and exc_value is not None:
@@ -94,7 +110,7 @@ class APIErrorsMiddleware:
         token = set_correlation_id(correlation_id)
         try:
             try:
-                response = cast(HttpResponseBase, self.get_response(request))
+                response: HttpResponseBase = self.get_response(request)  # type: ignore[assignment]
             except Exception as exc:
                 response = self.escaped(exc, request, conf)
             return self.finish(request, response, correlation_id, conf)
@@ -116,12 +132,15 @@ class APIErrorsMiddleware:
 
     @staticmethod
     def start(request: HttpRequest, conf: APIErrorsSettings) -> str:
-        """The request's correlation id; with DEBUG, Django's debug pages on API paths keep
-        their exception for the envelope that replaces them."""
+        """The request's correlation id. On API paths, Django's debug page (only ever shown
+        with DEBUG) keeps its exception for the envelope that replaces it."""
         correlation_id = correlation_id_for(request.META, conf)
         request.correlation_id = correlation_id  # type: ignore[attr-defined]
-        if settings.DEBUG and conf.is_api_path(request.path_info):
-            request.exception_reporter_class = KeepingReporter  # type: ignore[assignment]
+        attributes = request.__dict__
+        previous = attributes.get(REPORTER_ATTRIBUTE)
+        if previous is not None and previous is not KeepingReporter:
+            attributes[PREVIOUS_REPORTER_ATTRIBUTE] = previous
+        attributes[REPORTER_ATTRIBUTE] = KeepingReporter
         return correlation_id
 
     @staticmethod
@@ -144,9 +163,25 @@ class APIErrorsMiddleware:
         correlation_id: str,
         conf: APIErrorsSettings,
     ) -> HttpResponseBase:
+        if response.status_code >= 400:
+            response = self.enveloped(request, response, conf)
+        if conf.RATE_LIMIT_HEADERS_ON_SUCCESS and conf.RATE_LIMIT_HEADERS:
+            self.add_rate_limit_headers(request, response)
+        header = conf.CORRELATION_ID_HEADER
+        response.headers[header] = correlation_id
+        # Only a CORS request (one with an Origin) reads the exposed names.
+        if conf.EXPOSE_CORRELATION_HEADER and "HTTP_ORIGIN" in request.META:
+            self.expose(response, header)
+        return response
+
+    @staticmethod
+    def enveloped(
+        request: HttpRequest, response: HttpResponseBase, conf: APIErrorsSettings
+    ) -> HttpResponseBase:
+        """An error response as an envelope: ours already, or replacing one made on an API
+        path without one."""
         if (
-            response.status_code >= 400
-            and not hasattr(response, "api_error")
+            not is_envelope(response)
             and conf.is_api_path(request.path_info)
             and not _is_json(response)
         ):
@@ -157,15 +192,9 @@ class APIErrorsMiddleware:
             else:
                 envelope = respond_to_error_status(response.status_code, request, response.headers)
             response = replacing(response, envelope)
-        if hasattr(response, "api_error") and "Content-Length" not in response:
+        if is_envelope(response) and "Content-Length" not in response:
             # Made above, or below a middleware that would have set it (CommonMiddleware).
             response["Content-Length"] = str(len(response.content))  # type: ignore[attr-defined]
-        if conf.RATE_LIMIT_HEADERS_ON_SUCCESS and conf.RATE_LIMIT_HEADERS:
-            self.add_rate_limit_headers(request, response)
-        header = conf.CORRELATION_ID_HEADER
-        response[header] = correlation_id
-        if conf.EXPOSE_CORRELATION_HEADER:
-            self.expose(response, header)
         return response
 
     @staticmethod

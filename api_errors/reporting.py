@@ -29,12 +29,16 @@ def resolve_log_level(value: Any) -> int:
     return level
 
 
-def client_error_level(conf: APIErrorsSettings) -> int:
-    """The level of a 4xx record; a bad setting (reported by the checks) logs a warning."""
+def _client_error_level(conf: APIErrorsSettings) -> int:
     try:
         return resolve_log_level(conf.CLIENT_ERROR_LOG_LEVEL)
     except SettingError:
         return logging.WARNING
+
+
+def client_error_level(conf: APIErrorsSettings) -> int:
+    """The level of a 4xx record; a bad setting (reported by the checks) logs a warning."""
+    return conf.derived(_client_error_level)
 
 
 def log_safe(value: object) -> str:

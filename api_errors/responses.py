@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
-import json
-
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 
 from api_errors.catalog.types import ResolvedError
 from api_errors.styles import RenderContext, StatusStyle, Style
 
+# One encoder for every body: making one per response costs more than encoding a body.
+# No cycle check: a style that made a cyclic body fails with RecursionError instead, which
+# the pipeline answers with its fallback all the same.
+_encoder = DjangoJSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
+_ascii_encoder = DjangoJSONEncoder(separators=(",", ":"), check_circular=False)
+
 
 def to_json(body: object) -> bytes:
-    return json.dumps(
-        body, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":")
-    ).encode("utf-8")
+    """``body`` as compact UTF-8 JSON; a lone surrogate (from a client's ``"\\ud800"``) is
+    written as its escape rather than failing the response."""
+    text = _encoder.encode(body)
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _ascii_encoder.encode(body).encode("ascii")
 
 
 def build_error_response(
@@ -28,6 +37,11 @@ def build_error_response(
     # The api_errors record replaces django.request's own line for this response.
     response._has_been_logged = True  # type: ignore[attr-defined]
     return response
+
+
+def is_envelope(response: HttpResponseBase) -> bool:
+    """Whether ``response`` is one of ours (built here, the fallback included)."""
+    return "api_error" in response.__dict__
 
 
 def fallback_response(style: type[Style] | None, path: str) -> HttpResponse:

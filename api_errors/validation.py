@@ -6,7 +6,6 @@ errors that belong to no field use the DRF ``NON_FIELD_ERRORS_KEY`` as their fie
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -16,14 +15,15 @@ from rest_framework.settings import api_settings
 from api_errors.catalog.types import FieldError
 
 
-def _field_name(path: Sequence[str | int]) -> str:
-    if not path:
-        return str(api_settings.NON_FIELD_ERRORS_KEY)
-    return ".".join(str(part) for part in path)
+def _non_field() -> str:
+    return str(api_settings.NON_FIELD_ERRORS_KEY)
 
 
-def _item(path: Sequence[str | int], message: Any, code: Any) -> FieldError:
-    return {"field": _field_name(path), "code": str(code or "invalid"), "message": str(message)}
+def _leaf(field: str, message: Any, code: Any) -> FieldError:
+    return {"field": field, "code": str(code or "invalid"), "message": str(message)}
+
+
+_NESTED = (dict, list)
 
 
 def flatten_drf_detail(detail: Any, path: tuple[str | int, ...] = ()) -> list[FieldError]:
@@ -32,20 +32,39 @@ def flatten_drf_detail(detail: Any, path: tuple[str | int, ...] = ()) -> list[Fi
     Handles nested serializers, ``ListSerializer`` (a list with one dict per item,
     empty for valid items) and ``ListField``/``DictField`` (a dict keyed by index or key).
     """
+    items: list[FieldError] = []
+    _collect(detail, ".".join(str(part) for part in path) if path else None, items)
+    return items
+
+
+def _collect(detail: Any, field: str | None, items: list[FieldError]) -> None:
+    """``flatten_drf_detail`` into ``items``; ``field`` is the dotted path so far, ``None``
+    at the top. It runs per error, so a field's list of messages (the usual shape) costs
+    two calls, not a call per level."""
     if isinstance(detail, dict):
-        items: list[FieldError] = []
         for key, value in detail.items():
-            items.extend(flatten_drf_detail(value, (*path, key)))
-        return items
-    if isinstance(detail, list):
-        items = []
-        for index, value in enumerate(detail):
-            if isinstance(value, dict | list):
-                items.extend(flatten_drf_detail(value, (*path, index)))
+            name = str(key) if field is None else f"{field}.{key}"
+            if type(value) is list:
+                _collect_list(value, name, items)
             else:
-                items.extend(flatten_drf_detail(value, path))
-        return items
-    return [_item(path, detail, getattr(detail, "code", None))]
+                _collect(value, name, items)
+    elif isinstance(detail, list):
+        _collect_list(detail, field, items)
+    else:
+        items.append(
+            _leaf(_non_field() if field is None else field, detail, getattr(detail, "code", None))
+        )
+
+
+def _collect_list(values: list[Any], field: str | None, items: list[FieldError]) -> None:
+    """A list's items: by index when they nest, else as messages of ``field`` itself."""
+    for index, value in enumerate(values):
+        if isinstance(value, _NESTED):
+            _collect(value, str(index) if field is None else f"{field}.{index}", items)
+        else:
+            items.append(
+                _leaf(_non_field() if field is None else field, value, getattr(value, "code", None))
+            )
 
 
 def flatten_django_validation_error(exc: DjangoValidationError) -> list[FieldError]:
@@ -53,8 +72,8 @@ def flatten_django_validation_error(exc: DjangoValidationError) -> list[FieldErr
     if hasattr(exc, "error_dict"):
         items: list[FieldError] = []
         for field, errors in exc.error_dict.items():
-            path: tuple[str, ...] = () if field == NON_FIELD_ERRORS else (field,)
+            name = _non_field() if field == NON_FIELD_ERRORS else str(field)
             for error in errors:
-                items.extend(_item(path, message, error.code) for message in error)
+                items.extend(_leaf(name, message, error.code) for message in error)
         return items
-    return [_item((), next(iter(error)), error.code) for error in exc.error_list]
+    return [_leaf(_non_field(), next(iter(error)), error.code) for error in exc.error_list]

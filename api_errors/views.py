@@ -18,7 +18,7 @@ def catalog_view(request: HttpRequest) -> JsonResponse:
 @require_safe
 def example_error_view(request: HttpRequest, code: str) -> JsonResponse:
     """Answer with exactly the catalog error ``code``, at its default status."""
-    for entry in get_catalog().entries:
-        if str(entry.code) == code:
-            raise APIError(code=entry.code, alert=False)
-    raise Http404("no such error code")
+    entry = get_catalog().by_text.get(code)
+    if entry is None:
+        raise Http404("no such error code")
+    raise APIError(code=entry.code, alert=False)

@@ -4,16 +4,23 @@ and variants timed in interleaved, shuffled batches so machine noise hits them a
 from __future__ import annotations
 
 import argparse
+import gc
 import io
+import os
 import random
+import shutil
+import socket
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
 
 def arguments(description: str, requests: int, rounds: int) -> argparse.Namespace:
@@ -75,3 +82,148 @@ def interleaved(
             if round_number:
                 samples[name].append(elapsed / requests * 1e6)
     return {name: statistics.median(values) for name, values in samples.items()}
+
+
+# --- instruction counts -------------------------------------------------------------------
+# The measuring process runs under valgrind's callgrind, which dumps its counters each time
+# the marker function is entered. Wall clocks on a shared machine wander; these counts do not.
+MARKER = "getppid"
+CHILD_FLAG = "--callgrind-child"
+
+
+def mark() -> None:
+    """A region boundary: callgrind dumps (and resets) its counters on entering getppid."""
+    os.getppid()
+
+
+def in_callgrind_child() -> bool:
+    return CHILD_FLAG in sys.argv
+
+
+def measured_regions(regions: list[tuple[str, Callable[[], None], int, int]]) -> None:
+    """In the child: for each ``(label, call, warmup, count)``, ``warmup`` unmeasured calls,
+    then ``count`` calls between two marks. The cyclic garbage collector is off, so no
+    region pays for a collection that another's garbage triggered."""
+    gc.disable()
+    for _label, call, warmup, count in regions:
+        gc.collect()
+        for _ in range(warmup):
+            call()
+        mark()
+        for _ in range(count):
+            call()
+        mark()
+
+
+def count_instructions(
+    script: str, labels_and_counts: list[tuple[str, int]], *extra_args: str
+) -> dict[str, float]:
+    """Run ``script`` (which calls ``measured_regions`` with these labels in this order)
+    under callgrind; instructions per call of each region."""
+    if shutil.which("valgrind") is None:
+        raise SystemExit("valgrind is not installed (Debian: apt-get install valgrind)")
+    with tempfile.TemporaryDirectory() as directory:
+        out = Path(directory) / "callgrind.out"
+        subprocess.run(
+            [
+                "valgrind",
+                "--tool=callgrind",
+                f"--dump-before={MARKER}",
+                f"--callgrind-out-file={out}",
+                sys.executable,
+                script,
+                CHILD_FLAG,
+                *extra_args,
+            ],
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": "0"},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        # Dump 1 is start-up; then each region is a warm-up dump followed by its own.
+        totals: dict[int, int] = {}
+        for part in Path(directory).glob("callgrind.out.*"):
+            number = int(part.name.rsplit(".", 1)[1])
+            for line in part.read_text().splitlines():
+                if line.startswith("totals:"):
+                    totals[number] = int(line.split()[1])
+        return {
+            label: totals[2 * index + 2] / count
+            for index, (label, count) in enumerate(labels_and_counts)
+        }
+
+
+def thousands(instructions: float) -> str:
+    return f"{instructions / 1000:,.0f}k"
+
+
+# --- servers --------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for(port: int, seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit(f"nothing listens on {port} after {seconds}s")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def serve_example(
+    env: dict[str, str], port: int, workers: int, log: Any = subprocess.DEVNULL
+) -> subprocess.Popen[bytes]:
+    """Migrate and seed the example's database, then serve it with gunicorn as ``make
+    serve`` does, and wait until it listens. The caller stops it."""
+    for command in (["migrate", "--noinput"], ["seed_demo"]):
+        subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+    gunicorn = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "example_project.wsgi",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    wait_for(port)
+    return gunicorn
+
+
+def start_redis(port: int, workdir: Path) -> subprocess.Popen[bytes]:
+    """A redis-server of the benchmark's own on a loopback port, saving nothing."""
+    return subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", ""],
+        cwd=workdir,
+        stdout=subprocess.DEVNULL,
+    )

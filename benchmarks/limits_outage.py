@@ -20,7 +20,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -29,36 +28,10 @@ import time
 from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from harness import ROOT, free_port, serve_example, start_redis, stop, wait_for
+
 LOWEST = ROOT / ".redis-lowest"
 KEY = "demo-key-123"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_for(port: int, seconds: float = 20) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit(f"nothing listens on {port} after {seconds}s")
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 class Load:
@@ -131,11 +104,7 @@ def main() -> None:
 
     workdir = Path(tempfile.mkdtemp(prefix="limits-outage-"))
     redis_port, web_port = free_port(), free_port()
-    redis_server = subprocess.Popen(
-        ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", ""],
-        cwd=workdir,
-        stdout=subprocess.DEVNULL,
-    )
+    redis_server = start_redis(redis_port, workdir)
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "example_project.settings",
@@ -148,32 +117,8 @@ def main() -> None:
     gunicorn = None
     try:
         wait_for(redis_port)
-        for command in (["migrate", "--noinput"], ["seed_demo"]):
-            subprocess.run(
-                [sys.executable, "manage.py", *command],
-                cwd=ROOT,
-                env=env,
-                check=True,
-                capture_output=True,
-            )
         log = (workdir / "gunicorn.log").open("w")
-        gunicorn = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "example_project.wsgi",
-                "--workers",
-                str(args.workers),
-                "--bind",
-                f"127.0.0.1:{web_port}",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        wait_for(web_port)
+        gunicorn = serve_example(env, web_port, args.workers, log)
         version = subprocess.run(
             [sys.executable, "-c", "import redis; print(redis.__version__)"],
             env=env,

@@ -46,6 +46,10 @@ def postgres_database(url: str) -> dict[str, Any]:
         "PASSWORD": unquote(parts.password or ""),
         "HOST": parts.hostname or "",
         "PORT": str(parts.port or ""),
+        # Each worker keeps its connection: opening one per request costs more than most
+        # requests (a flood of refused calls most of all). Checked before reuse.
+        "CONN_MAX_AGE": 600,
+        "CONN_HEALTH_CHECKS": True,
     }
 
 
@@ -148,6 +152,8 @@ API_ERRORS: dict[str, object] = {
     "RATE_LIMIT_HEADERS_ON_SUCCESS": True,
     # The search endpoint's credits: ApiKey.balance, one conditional UPDATE per call.
     "BALANCE_HOOK": "example_project.drive.billing.ApiKeyBalance",
+    # A key flooding past its rate is refused in-process until its window ends.
+    "LIMITS_REMEMBER_REFUSALS": True,
 }
 if os.environ.get("API_ERRORS_CATALOG"):
     API_ERRORS["CATALOG"] = os.environ["API_ERRORS_CATALOG"]

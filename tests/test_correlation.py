@@ -33,6 +33,8 @@ from tests.correlation_views import in_flight
 
 HEADER = "X-Correlation-ID"
 EXPOSE = "Access-Control-Expose-Headers"
+# Only CORS requests, which carry an Origin, get the header exposed.
+CORS = {"Origin": "https://app.example"}
 ROOT = Path(__file__).resolve().parent.parent
 CORRELATION_URLS = "tests.urls_correlation"
 
@@ -100,7 +102,7 @@ RESPONSES = [
 @pytest.mark.parametrize("kind", ["sync", "async"])
 @pytest.mark.parametrize(("path", "status"), RESPONSES)
 def test_valid_incoming_id_is_echoed_on_every_response(kind, path, status):
-    response = get(kind, path, headers={HEADER: f"client-id-{kind}"})
+    response = get(kind, path, headers={HEADER: f"client-id-{kind}", **CORS})
     assert response.status_code == status
     assert response[HEADER] == f"client-id-{kind}"
     assert exposed_names(response) == [HEADER]
@@ -283,7 +285,9 @@ def test_invalid_custom_pattern_rejects_every_id_without_breaking(client):
 @pytest.mark.parametrize("kind", ["sync", "async"])
 def test_custom_header_is_read_and_written(kind):
     with override_settings(API_ERRORS={"CORRELATION_ID_HEADER": "X-Request-ID"}):
-        response = get(kind, "/api/plain/correlation/", headers={"X-Request-ID": "from-request-id"})
+        response = get(
+            kind, "/api/plain/correlation/", headers={"X-Request-ID": "from-request-id", **CORS}
+        )
         ignored = get(kind, "/api/plain/correlation/", headers={HEADER: "sent-in-the-old-header"})
     assert response["X-Request-ID"] == "from-request-id"
     assert response.json()["correlation_id"] == "from-request-id"
@@ -337,14 +341,27 @@ def test_permissive_pattern_never_accepts_control_or_non_ascii(client, pattern, 
     ],
 )
 def test_expose_headers_set_by_the_view_are_kept(kind, path, set_by_view, expected):
-    response = get(kind, path, {"value": set_by_view})
+    response = get(kind, path, {"value": set_by_view}, headers=CORS)
     assert response[EXPOSE] == expected
+
+
+@pytest.mark.urls(CORRELATION_URLS)
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_expose_headers_only_on_cors_requests(kind):
+    plain = get(kind, "/api/plain/ok/")
+    error = get(kind, "/api/plain/raise/runtime/")
+    kept = get(kind, "/api/correlation/expose/", {"value": "X-Other"})
+    assert EXPOSE not in plain
+    assert EXPOSE not in error
+    assert kept[EXPOSE] == "X-Other"
+    assert plain[HEADER]
+    assert error[HEADER]
 
 
 @pytest.mark.urls(CORRELATION_URLS)
 def test_expose_headers_names_a_custom_header(client):
     with override_settings(API_ERRORS={"CORRELATION_ID_HEADER": "X-Request-ID"}):
-        response = client.get("/api/correlation/expose/", {"value": "X-Other"})
+        response = client.get("/api/correlation/expose/", {"value": "X-Other"}, headers=CORS)
     assert exposed_names(response) == ["X-Other", "X-Request-ID"]
 
 
@@ -352,9 +369,9 @@ def test_expose_headers_names_a_custom_header(client):
 @pytest.mark.parametrize("kind", ["sync", "async"])
 def test_expose_headers_untouched_when_exposing_is_off(kind):
     with override_settings(API_ERRORS={"EXPOSE_CORRELATION_HEADER": False}):
-        absent = get(kind, "/api/plain/ok/")
-        error = get(kind, "/api/plain/raise/runtime/")
-        kept = get(kind, "/api/correlation/expose/", {"value": "X-Other"})
+        absent = get(kind, "/api/plain/ok/", headers=CORS)
+        error = get(kind, "/api/plain/raise/runtime/", headers=CORS)
+        kept = get(kind, "/api/correlation/expose/", {"value": "X-Other"}, headers=CORS)
     assert EXPOSE not in absent
     assert EXPOSE not in error
     assert kept[EXPOSE] == "X-Other"
@@ -569,7 +586,7 @@ def test_middleware_around_a_sync_callable():
     middleware = APIErrorsMiddleware(view)
     assert not iscoroutinefunction(middleware)
 
-    response = middleware(RequestFactory().get("/api/unit/", headers={HEADER: "unit-sync"}))
+    response = middleware(RequestFactory().get("/api/unit/", headers={HEADER: "unit-sync", **CORS}))
 
     assert not asyncio.iscoroutine(response)
     assert response[HEADER] == "unit-sync"
@@ -591,7 +608,7 @@ async def test_middleware_around_an_async_callable():
     assert iscoroutinefunction(middleware)
 
     response = await middleware(
-        AsyncRequestFactory().get("/api/unit/", headers={HEADER: "unit-async"})
+        AsyncRequestFactory().get("/api/unit/", headers={HEADER: "unit-async", **CORS})
     )
 
     assert response[HEADER] == "unit-async"

@@ -147,6 +147,11 @@ class Catalog:
     def by_code(self) -> dict[Code, CatalogEntry]:
         return {entry.code: entry for entry in self.entries}
 
+    @cached_property
+    def by_text(self) -> dict[str, CatalogEntry]:
+        """Entries by their code as text, as a URL or a client writes it."""
+        return {str(entry.code): entry for entry in self.entries}
+
     def get(self, code: Code) -> CatalogEntry | None:
         return self.by_code.get(code)
 

@@ -128,31 +128,28 @@ def build_example(style: Style, catalog: Catalog, path: str | None = None) -> Ex
 
 
 def status_rows(catalog: Catalog, rows: list[ErrorRow]) -> tuple[StatusRow, ...]:
-    """200/201, then every status an error of the catalog can be answered with."""
+    """200/201, then every status an error of the catalog can be answered with; each code
+    once per status, in catalog order. Linear in the catalog's size."""
     by_code = {row.code: row for row in rows}
-    codes_by_status: dict[int, list[ErrorRow]] = {}
-
-    def add(status: int, row: ErrorRow) -> None:
-        listed = codes_by_status.setdefault(status, [])
-        if row not in listed:
-            listed.append(row)
-
+    position = {id(row): index for index, row in enumerate(rows)}
+    codes_by_status: dict[int, dict[Code, ErrorRow]] = {}
     for row in rows:
-        add(row.http_status, row)
+        codes_by_status.setdefault(row.http_status, {}).setdefault(row.code, row)
     for rule in catalog.conditions.values():
         row_for_rule = by_code.get(rule.code)
         if row_for_rule is not None:
-            add(rule.http_status or row_for_rule.http_status, row_for_rule)
+            status = rule.http_status or row_for_rule.http_status
+            codes_by_status.setdefault(status, {}).setdefault(row_for_rule.code, row_for_rule)
     result = []
     for status in (*SUCCESS_STATUSES, *sorted(codes_by_status)):
         meaning, causes = STATUS_NOTES.get(status, (None, None))
-        listed = codes_by_status.get(status, [])
+        listed = codes_by_status.get(status, {}).values()
         result.append(
             StatusRow(
                 status=status,
                 meaning=str(meaning) if meaning else status_text(status).partition(" ")[2],
                 causes=str(causes) if causes else "",
-                errors=tuple(sorted(listed, key=rows.index)),
+                errors=tuple(sorted(listed, key=lambda row: position[id(row)])),
             )
         )
     return tuple(result)

@@ -9,6 +9,7 @@ from api_errors.limits.policies import (
     Policy,
     QuotaPolicy,
     RateLimitPolicy,
+    forget_refusals,
     platform_quota,
 )
 from api_errors.limits.throttling import QuotaThrottle, RateLimitThrottle
@@ -25,6 +26,7 @@ __all__ = [
     "charge",
     "charge_balance",
     "enforce",
+    "forget_refusals",
     "platform_quota",
     "quota",
     "rate_limit",

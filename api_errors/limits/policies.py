@@ -6,7 +6,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -71,6 +71,9 @@ class Policy:
     key: Key = "user_or_ip"
     method: Any = ALL
     error_class: type[APIError] = RateLimited
+    # Whether a refusal holds until its window ends, so that with LIMITS_REMEMBER_REFUSALS
+    # later calls in the window are refused without the store.
+    remembers_refusals: ClassVar[bool] = False
 
     def slot(self, value: str, request: Any, now: float) -> tuple[int, Slot] | None:
         raise NotImplementedError
@@ -89,11 +92,16 @@ class Policy:
         if found is None:
             return None
         limit, slot = found
-        try:
-            count = counter_store().increment(slot)
-        except CounterUnavailable:
-            self.counter_unavailable()
-            return None
+        remember = self.remembers_refusals and get_settings().LIMITS_REMEMBER_REFUSALS
+        count = refused_count(slot, now) if remember else None
+        if count is None:
+            try:
+                count = counter_store().increment(slot)
+            except CounterUnavailable:
+                self.counter_unavailable()
+                return None
+            if count > limit and remember:
+                remember_refusal(slot, count)
         usage = Usage(self.group, limit, count, slot.resets_at, slot.window_seconds)
         remember_usage(request, usage)
         return usage
@@ -123,6 +131,8 @@ class RateLimitPolicy(Policy):
     """``rate`` requests per window ("5/10s", "100/m"), on django-ratelimit's windows: 429."""
 
     rate: Rate = "60/m"
+    # A window's count only grows, so once past the limit, the window refuses to its end.
+    remembers_refusals: ClassVar[bool] = True
 
     def __post_init__(self) -> None:
         # A literal rate is checked where it is written; a callable's, when it answers.
@@ -181,6 +191,41 @@ def platform_quota(group: str, limit: int, period: str = MONTH) -> QuotaPolicy:
         period=period,
         error_class=TotalLimitExceeded,
     )
+
+
+# Refusals until their window ends, by counter: a flood from a client over its rate is
+# answered in-process, without a round trip to the store. Per process, and bounded.
+_refusals: dict[str, tuple[int, float]] = {}
+REFUSALS_MAX = 10_000
+
+
+def refused_count(slot: Slot, now: float) -> int | None:
+    """The count a refused window was left at, while that window lasts."""
+    refused = _refusals.get(slot.cache_key)
+    if refused is None:
+        return None
+    count, until = refused
+    if now >= until:
+        _refusals.pop(slot.cache_key, None)
+        return None
+    return count
+
+
+def remember_refusal(slot: Slot, count: int) -> None:
+    if slot.resets_at is None:
+        return
+    if len(_refusals) >= REFUSALS_MAX:
+        now = time.time()
+        for key in [key for key, (_count, until) in _refusals.items() if until <= now]:
+            del _refusals[key]
+        if len(_refusals) >= REFUSALS_MAX:
+            _refusals.clear()
+    _refusals[slot.cache_key] = (count, slot.resets_at)
+
+
+def forget_refusals() -> None:
+    """Drop every remembered refusal (when the counters themselves are reset)."""
+    _refusals.clear()
 
 
 def remember_usage(request: Any, usage: Usage) -> None:

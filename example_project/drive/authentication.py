@@ -10,6 +10,7 @@ from rest_framework.authentication import BaseAuthentication
 from rest_framework.request import Request
 
 import api_errors
+from example_project.drive.keys import find_key
 from example_project.drive.models import ApiKey
 
 KEYWORD = "Bearer"
@@ -31,7 +32,7 @@ class ApiKeyAuthentication(BaseAuthentication):
         key = key.strip()
         if not key or " " in key:
             raise exceptions.AuthenticationFailed(_("Malformed Authorization header."))
-        api_key = ApiKey.objects.filter(key=key).first()
+        api_key = find_key(key)
         if api_key is None:
             raise exceptions.AuthenticationFailed(_("Invalid API key."))
         if not api_key.is_active:

@@ -12,7 +12,9 @@ from django.test import override_settings
 from django.utils import translation
 from drf_spectacular.settings import spectacular_settings
 
+from api_errors.limits import forget_refusals
 from api_errors.limits.counters import limits_cache
+from example_project.drive.keys import forget_keys
 from example_project.drive.management.commands.seed_demo import DEMO_KEY
 from example_project.drive.models import DriveItem
 from tests.example.support import (
@@ -29,10 +31,12 @@ from tests.example.support import (
 
 @pytest.fixture(autouse=True)
 def fresh_counters():
-    """No rate-limit or quota counts from another test."""
-    limits_cache().clear()
+    """No rate-limit or quota counts, refusals or cached keys from another test."""
+    for forget in (limits_cache().clear, forget_refusals, forget_keys):
+        forget()
     yield
-    limits_cache().clear()
+    for forget in (limits_cache().clear, forget_refusals, forget_keys):
+        forget()
 
 
 @pytest.fixture

@@ -66,6 +66,7 @@ EXPECTED = {"status": STATUS_STYLE, "success": SUCCESS_STYLE, "problem": SUCCESS
 EXAMPLE_API_ERRORS = {
     "RATE_LIMIT_HEADERS_ON_SUCCESS": True,
     "BALANCE_HOOK": "example_project.drive.billing.ApiKeyBalance",
+    "LIMITS_REMEMBER_REFUSALS": True,
 }
 SEARCH_POLICY = '"search";q=5;w=10'
 # What the example's settings read from the environment.

@@ -118,7 +118,12 @@ def test_cache_key_prefix_separates_deployments_on_one_redis(example_settings):
 )
 def test_database_url_switches_to_postgresql(example_settings, url, expected):
     database = example_settings(DATABASE_URL=url)["DATABASES"]["default"]
-    assert database == {"ENGINE": "django.db.backends.postgresql", **expected}
+    assert database == {
+        "ENGINE": "django.db.backends.postgresql",
+        **expected,
+        "CONN_MAX_AGE": 600,
+        "CONN_HEALTH_CHECKS": True,
+    }
 
 
 @pytest.mark.parametrize(
