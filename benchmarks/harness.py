@@ -23,8 +23,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def arguments(description: str, requests: int, rounds: int) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=description)
+def arguments(
+    description: str, requests: int, rounds: int, parser: argparse.ArgumentParser | None = None
+) -> argparse.Namespace:
+    parser = parser or argparse.ArgumentParser(description=description)
     parser.add_argument("--requests", type=int, default=requests, help="requests per batch")
     parser.add_argument("--rounds", type=int, default=rounds, help="shuffled rounds of batches")
     return parser.parse_args()

@@ -14,11 +14,14 @@ import time
 from calendar import monthrange
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import cache, lru_cache
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import BaseCache, caches
 from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django_ratelimit import core as ratelimit_core
 
 from api_errors.http_values import whole_seconds
@@ -46,7 +49,14 @@ RATE_PATTERN = re.compile(r"(\d+)/(\d*)([smhd])")
 def parse_rate(rate: str) -> tuple[int, int]:
     """``"5/10s"`` as (5, 10): django-ratelimit's syntax, strictly (no zero periods, no
     unknown units), so a bad rate from a database or a callable is a clear error."""
-    match = RATE_PATTERN.fullmatch(rate) if isinstance(rate, str) else None
+    if isinstance(rate, str):
+        return _parse_rate_text(rate)
+    raise ImproperlyConfigured(f"invalid rate {rate!r}: use 'count/[n]unit', unit s, m, h or d")
+
+
+@lru_cache(maxsize=256)
+def _parse_rate_text(rate: str) -> tuple[int, int]:
+    match = RATE_PATTERN.fullmatch(rate)
     if match is None or match.group(2) in ("0",):
         raise ImproperlyConfigured(f"invalid rate {rate!r}: use 'count/[n]unit', unit s, m, h or d")
     count, multiplier, unit = match.groups()
@@ -56,9 +66,23 @@ def parse_rate(rate: str) -> tuple[int, int]:
     return int(count), period
 
 
+@cache
+def ratelimit_setting(name: str, default: Any) -> Any:
+    """One of django-ratelimit's settings, read once: an unset setting costs an
+    AttributeError on every read, and every limited request reads several."""
+    return getattr(settings, name, default)
+
+
+@receiver(setting_changed)
+def _forget_ratelimit_settings(*, setting: str, **kwargs: Any) -> None:
+    if setting.startswith("RATELIMIT_"):
+        ratelimit_setting.cache_clear()
+        window_cache_key.cache_clear()
+
+
 def limits_cache_alias() -> str:
     """The cache django-ratelimit uses (``RATELIMIT_USE_CACHE``), shared with ``@ratelimit``."""
-    return str(getattr(settings, "RATELIMIT_USE_CACHE", "default"))
+    return str(ratelimit_setting("RATELIMIT_USE_CACHE", "default"))
 
 
 def limits_cache() -> BaseCache:
@@ -72,16 +96,24 @@ def fixed_window_slot(group: str, rate: str, value: str, method: Any) -> Slot:
     """
     _limit, period = parse_rate(rate)
     end = ratelimit_core._get_window(value, period)
+    methods = tuple(method) if isinstance(method, list) else method
     return Slot(
-        cache_key=ratelimit_core._make_cache_key(group, end, rate, value, method),
+        cache_key=window_cache_key(group, end, rate, value, methods),
         ttl=period + EXPIRATION_FUDGE,
         resets_at=float(end + 1),
         window_seconds=period,
     )
 
 
+@lru_cache(maxsize=4096)
+def window_cache_key(group: str, end: int, rate: str, value: str, methods: Any) -> str:
+    """django-ratelimit's cache key of one window (so ``@ratelimit`` shares the counter),
+    kept while the window lasts: making it hashes and reads settings on every call."""
+    return str(ratelimit_core._make_cache_key(group, end, rate, value, methods))
+
+
 def _own_key(group: str, value: str, window_id: str) -> str:
-    prefix = getattr(settings, "RATELIMIT_CACHE_PREFIX", "rl:")
+    prefix = ratelimit_setting("RATELIMIT_CACHE_PREFIX", "rl:")
     raw = f"{group}|{value}|{window_id}".encode()
     return f"{prefix}{hashlib.sha256(raw).hexdigest()}"
 

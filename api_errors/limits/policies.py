@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, ClassVar
 
-from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 from django_ratelimit import ALL
@@ -31,6 +32,7 @@ from api_errors.limits.counters import (
     fixed_window_slot,
     limits_cache,
     parse_rate,
+    ratelimit_setting,
     total_slot,
 )
 from api_errors.limits.headers import USAGE_ATTRIBUTE, rate_limit_headers
@@ -47,6 +49,8 @@ def resolve_key(key: Key, group: str, request: Any) -> str:
     a dotted path or a callable ``(group, request)``."""
     if callable(key):
         return str(key(group, request))
+    if key == "ip" or (key == "user_or_ip" and not request.user.is_authenticated):
+        return client_ip(request)
     if key in ratelimit_core._SIMPLE_KEYS:
         return str(ratelimit_core._SIMPLE_KEYS[key](request))
     accessor, _, name = key.partition(":")
@@ -55,11 +59,28 @@ def resolve_key(key: Key, group: str, request: Any) -> str:
     return str(import_string(key)(group, request))
 
 
+def client_ip(request: Any) -> str:
+    """django-ratelimit's ``ip`` key, its network masking memoised (``ipaddress`` costs
+    more than the rest of a limit check). A configured ``RATELIMIT_IP_META_KEY`` or an
+    empty address is left to django-ratelimit, errors included."""
+    address = request.META.get("REMOTE_ADDR")
+    if ratelimit_setting("RATELIMIT_IP_META_KEY", None) or not address:
+        return str(ratelimit_core._get_ip(request))
+    if ":" in address:
+        return network_address(address, ratelimit_setting("RATELIMIT_IPV6_MASK", 64))
+    return network_address(address, ratelimit_setting("RATELIMIT_IPV4_MASK", 32))
+
+
+@lru_cache(maxsize=4096)
+def network_address(address: str, mask: int) -> str:
+    return str(ipaddress.ip_network(f"{address}/{mask}", strict=False).network_address)
+
+
 def fail_open() -> bool:
     """``LIMITS_FAIL_OPEN``, or django-ratelimit's ``RATELIMIT_FAIL_OPEN`` when unset."""
     configured = get_settings().LIMITS_FAIL_OPEN
     if configured is None:
-        return bool(getattr(settings, "RATELIMIT_FAIL_OPEN", False))
+        return bool(ratelimit_setting("RATELIMIT_FAIL_OPEN", False))
     return bool(configured)
 
 
@@ -79,9 +100,9 @@ class Policy:
         raise NotImplementedError
 
     def applies_to(self, request: Any) -> bool:
-        if not getattr(settings, "RATELIMIT_ENABLE", True):
+        if not ratelimit_setting("RATELIMIT_ENABLE", True):
             return False
-        return bool(ratelimit_core._method_match(request, self.method))
+        return self.method is ALL or bool(ratelimit_core._method_match(request, self.method))
 
     def count(self, request: Any) -> Usage | None:
         """Count ``request``; ``None`` when the policy does not apply or the cache failed open."""
@@ -229,9 +250,7 @@ def forget_refusals() -> None:
 
 
 def remember_usage(request: Any, usage: Usage) -> None:
-    django_request = getattr(request, "_request", request)
-    usages = getattr(django_request, USAGE_ATTRIBUTE, None)
-    if usages is None:
-        usages = []
-        setattr(django_request, USAGE_ATTRIBUTE, usages)
+    # Through __dict__: a missing attribute would raise and catch an AttributeError.
+    django_request = request.__dict__.get("_request", request)
+    usages = django_request.__dict__.setdefault(USAGE_ATTRIBUTE, [])
     usages.append(usage)

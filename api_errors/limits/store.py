@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import BaseCache, caches
@@ -116,26 +117,31 @@ class CounterStore:
         self.timeout = timeout
         self.breaker = Breaker(alias, interval)
         self.errors = outage_errors()
-        self._script: Any = None
-        self._script_lock = threading.Lock()
+        # None: not looked up yet; False: not Redis.
+        self._redis: RedisCounters | bool | None = None
+        self._redis_lock = threading.Lock()
 
     def increment(self, slot: Slot) -> int:
         """Add one to the slot's counter and return the new count, atomically."""
         now = time.monotonic()
-        if not self.breaker.allows(now):
+        breaker = self.breaker
+        # A closed breaker is read without a call: this runs on every limited request.
+        if breaker.open_until and not breaker.allows(now):
             raise CounterUnavailable(f"limits store {self.alias!r} is left alone after failing")
         try:
-            count = self._increment(caches[self.alias], slot)
+            count = self._increment(slot)
         except self.errors as exc:
-            self.breaker.failed(exc, now)
+            breaker.failed(exc, now)
             raise CounterUnavailable(str(exc)) from exc
-        self.breaker.succeeded()
+        if breaker.open_until:
+            breaker.succeeded()
         return count
 
-    def _increment(self, cache: BaseCache, slot: Slot) -> int:
-        redis_key = _redis_key(cache, slot.cache_key)
-        if redis_key is not None:
-            return int(self.script(cache)(keys=[redis_key], args=[slot.ttl or 0]))
+    def _increment(self, slot: Slot) -> int:
+        redis = self.redis()
+        if redis is not None:
+            return redis.increment(slot)
+        cache = caches[self.alias]
         if cache.add(slot.cache_key, 1, slot.ttl):
             return 1
         try:
@@ -145,23 +151,51 @@ class CounterStore:
             cache.add(slot.cache_key, 0, slot.ttl)
             return int(cache.incr(slot.cache_key))
 
-    def script(self, cache: BaseCache) -> Any:
-        """The increment script on this store's own bounded client (made once)."""
-        if self._script is None:
-            with self._script_lock:
-                if self._script is None:
-                    client = bounded_client(_write_client(cache), self.timeout)
-                    self._script = client.register_script(INCREMENT_SCRIPT)
-        return self._script
+    def redis(self) -> RedisCounters | None:
+        """On Redis, its counters on this store's own bounded client (found once);
+        ``None`` on any other cache."""
+        if self._redis is None:
+            with self._redis_lock:
+                if self._redis is None:
+                    cache = caches[self.alias]
+                    make_key = _redis_key_function(cache)
+                    if make_key is None:
+                        self._redis = False
+                    else:
+                        client = bounded_client(_write_client(cache), self.timeout)
+                        self._redis = RedisCounters(client, make_key)
+        return self._redis if isinstance(self._redis, RedisCounters) else None
 
 
-def _redis_key(cache: BaseCache, key: str) -> str | None:
-    """The full Redis key on Django's ``RedisCache`` or django-redis; ``None`` elsewhere."""
+class RedisCounters:
+    """The increment script on one client. It sends EVALSHA itself (redis-py's ``Script``
+    costs about as much again on the client) and loads the script when Redis lacks it."""
+
+    def __init__(self, client: Any, make_key: Callable[[str], str]) -> None:
+        from redis.exceptions import NoScriptError
+
+        self.client = client
+        self.make_key = make_key
+        self.script = client.register_script(INCREMENT_SCRIPT)
+        self.missing_script = NoScriptError
+
+    def increment(self, slot: Slot) -> int:
+        key, ttl = self.make_key(slot.cache_key), slot.ttl or 0
+        try:
+            return int(self.client.execute_command("EVALSHA", self.script.sha, 1, key, ttl))
+        except self.missing_script:
+            return int(self.script(keys=[key], args=[ttl]))
+
+
+def _redis_key_function(cache: BaseCache) -> Callable[[str], str] | None:
+    """The full Redis key of a cache key on Django's ``RedisCache`` or django-redis (their
+    prefix and version; counters' keys are hex digests, so need no validating); ``None``
+    elsewhere."""
     backend = type(cache).__module__
     if backend == "django.core.cache.backends.redis":
-        return cache.make_and_validate_key(key)
+        return cache.make_key
     if backend.startswith("django_redis."):
-        return cache.client.make_key(key)  # type: ignore[attr-defined,no-any-return]
+        return cache.client.make_key  # type: ignore[attr-defined,no-any-return]
     return None
 
 
