@@ -6,13 +6,16 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponse
 from django.test import Client, RequestFactory, override_settings
 from django.views.debug import ExceptionReporter
 from rest_framework import exceptions as drf
 
 from api_errors.handlers import exception_handler
+from api_errors.limits.counters import parse_rate
 from api_errors.middleware import PREVIOUS_REPORTER_ATTRIBUTE, KeepingReporter
+from api_errors.validation import flatten_drf_detail
 from tests.hostile_views import EqualityMeta
 
 
@@ -95,3 +98,25 @@ def test_a_lone_surrogate_is_escaped_not_a_500():
     assert b"\\ud800" in response.content
     body = json.loads(response.content)
     assert body["errors"][0]["message"] == "bad \ud800 value"
+
+
+@pytest.mark.parametrize(
+    ("detail", "fields"),
+    [
+        (["a", "b"], ["non_field_errors", "non_field_errors"]),
+        ([{}, {"name": ["bad"]}], ["1.name"]),
+        ([["deep"]], ["0"]),
+        ({"": ["empty key"], "items": [{"name": ["bad"]}, "flat"]}, ["", "items.0.name", "items"]),
+        ("plain", ["non_field_errors"]),
+    ],
+)
+def test_field_paths_of_every_detail_shape(detail, fields):
+    errors = flatten_drf_detail(drf.ValidationError(detail).detail)
+    assert [error["field"] for error in errors] == fields
+    assert all(set(error) == {"field", "code", "message"} for error in errors)
+
+
+@pytest.mark.parametrize("rate", [5, None, "5/x", "5/0s", "5/00s", "five/m"])
+def test_bad_rates_are_a_clear_error(rate):
+    with pytest.raises(ImproperlyConfigured, match="invalid rate"):
+        parse_rate(rate)

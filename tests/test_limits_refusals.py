@@ -92,3 +92,41 @@ def test_counting_goes_on_when_redis_forgot_the_script(backend):
         redis.Redis.from_url(url).script_flush()
         assert policy.count(request).count == 2
         limits_cache().clear()
+
+
+def test_ipv6_clients_share_their_64_as_django_ratelimit_counts_them(client):
+    first = [client.get(PATH, REMOTE_ADDR="2001:db8::1").status_code for _ in range(2)]
+    neighbour = client.get(PATH, REMOTE_ADDR="2001:db8::ffff").status_code
+    elsewhere = client.get(PATH, REMOTE_ADDR="2001:db9::1").status_code
+    assert (first, neighbour, elsewhere) == ([200, 200], 429, 200)
+
+
+def test_a_configured_ip_meta_key_is_django_ratelimits_to_read(client, settings):
+    settings.RATELIMIT_IP_META_KEY = "HTTP_X_REAL_IP"
+    statuses = [client.get(PATH, HTTP_X_REAL_IP="192.0.2.7").status_code for _ in range(3)]
+    other = client.get(PATH, HTTP_X_REAL_IP="192.0.2.8").status_code
+    assert (statuses, other) == ([200, 200, 429], 200)
+
+
+def slot(key, resets_at):
+    return policies.Slot(cache_key=key, ttl=60, resets_at=resets_at, window_seconds=60)
+
+
+def test_a_remembered_refusal_ends_with_its_window():
+    policies.remember_refusal(slot("ended", 100.0), 3)
+    assert policies.refused_count(slot("ended", 100.0), now=99.0) == 3
+    assert policies.refused_count(slot("ended", 100.0), now=100.0) is None
+    assert "ended" not in policies._refusals
+
+
+def test_a_counter_without_a_window_end_is_never_remembered():
+    policies.remember_refusal(slot("total", None), 3)
+    assert policies.refused_count(slot("total", None), now=0.0) is None
+
+
+def test_ended_refusals_make_room_before_the_table_is_emptied(monkeypatch):
+    monkeypatch.setattr(policies, "REFUSALS_MAX", 2)
+    policies.remember_refusal(slot("old", 1.0), 3)
+    policies.remember_refusal(slot("live", 1e12), 3)
+    policies.remember_refusal(slot("new", 1e12), 3)
+    assert set(policies._refusals) == {"live", "new"}
