@@ -91,8 +91,8 @@ def main() -> None:
         }
         wrk(f"{base}/api/errors/", 2, args.connections, [])  # warm every worker
         rates: dict[str, list[float]] = {name: [] for name in targets}
-        print(f"{args.workers} gunicorn workers, PostgreSQL, Redis; wrk with ")
-        print(f"{args.connections} connections, {args.runs} runs of {args.seconds}s each")
+        print(f"{args.workers} gunicorn workers, PostgreSQL, Redis; wrk with {args.connections}")
+        print(f"connections, {args.runs} runs of {args.seconds}s each")
         for run in range(args.runs):
             for name, (url, headers) in targets.items():
                 rate, total, refused = wrk(url, args.seconds, args.connections, headers)

@@ -130,3 +130,11 @@ def test_ended_refusals_make_room_before_the_table_is_emptied(monkeypatch):
     policies.remember_refusal(slot("live", 1e12), 3)
     policies.remember_refusal(slot("new", 1e12), 3)
     assert set(policies._refusals) == {"live", "new"}
+
+
+def test_a_new_cache_prefix_gives_new_window_keys(settings):
+    before = fixed_window_slot("lt-prefix", "2/m", "one", ALL).cache_key
+    settings.RATELIMIT_CACHE_PREFIX = "other:"
+    after = fixed_window_slot("lt-prefix", "2/m", "one", ALL).cache_key
+    assert before.startswith("rl:")
+    assert after.startswith("other:")
