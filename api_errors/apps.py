@@ -3,7 +3,9 @@ from __future__ import annotations
 from django.apps import AppConfig, apps
 from django.core.checks import register
 
+from api_errors.conf import get_settings
 from api_errors.deprecation import renamed
+from api_errors.integrations.base import active_integrations
 
 
 class APIErrorsConfig(AppConfig):
@@ -16,6 +18,8 @@ class APIErrorsConfig(AppConfig):
         for check, tags in CHECKS:
             register(check, *tags)
         trust_django_redis_cache()
+        for integration in active_integrations(get_settings()):
+            integration.install()
 
 
 def trust_django_redis_cache() -> None:

@@ -45,6 +45,9 @@ DEFAULTS: dict[str, Any] = {
     "LIMITS_RETRY_INTERVAL": 5,
     "LIMITS_REMEMBER_REFUSALS": False,
     "BALANCE_HOOK": None,
+    "INTEGRATIONS": [],
+    "CORRELATION_ID_FROM_TRACE": False,
+    "OUTGOING_CORRELATION_HOSTS": [],
 }
 
 Built = TypeVar("Built")
@@ -65,14 +68,7 @@ class APIErrorsSettings:
         self.CONDITIONS: dict[str, Any] = (
             dict(conditions) if isinstance(conditions, Mapping) else {}
         )
-        prefixes = merged["API_PREFIXES"]
-        self.API_PREFIXES: tuple[str, ...] = (
-            (prefixes,)
-            if isinstance(prefixes, str)
-            else tuple(prefixes)
-            if isinstance(prefixes, list | tuple)
-            else ()
-        )
+        self.API_PREFIXES: tuple[str, ...] = _as_tuple(merged["API_PREFIXES"])
         self.CORRELATION_ID_HEADER: str = merged["CORRELATION_ID_HEADER"]
         self.CORRELATION_ID_PATTERN: str = merged["CORRELATION_ID_PATTERN"]
         self.TRUST_CORRELATION_ID: bool = bool(merged["TRUST_CORRELATION_ID"])
@@ -90,6 +86,11 @@ class APIErrorsSettings:
         self.LIMITS_RETRY_INTERVAL: Any = merged["LIMITS_RETRY_INTERVAL"]
         self.LIMITS_REMEMBER_REFUSALS: bool = bool(merged["LIMITS_REMEMBER_REFUSALS"])
         self.BALANCE_HOOK: Any = merged["BALANCE_HOOK"]
+        self.INTEGRATIONS: tuple[Any, ...] = _as_tuple(merged["INTEGRATIONS"])
+        self.CORRELATION_ID_FROM_TRACE: bool = bool(merged["CORRELATION_ID_FROM_TRACE"])
+        self.OUTGOING_CORRELATION_HOSTS: tuple[Any, ...] = _as_tuple(
+            merged["OUTGOING_CORRELATION_HOSTS"]
+        )
         # The WSGI META key of the correlation header, computed once.
         self.correlation_meta_key = "HTTP_" + str(self.CORRELATION_ID_HEADER).upper().replace(
             "-", "_"
@@ -112,6 +113,14 @@ class APIErrorsSettings:
         except KeyError:
             value = self._derived[build] = build(self)
             return value
+
+
+def _as_tuple(value: Any) -> tuple[Any, ...]:
+    """A list setting as a tuple: one string is a list of one, anything else is empty
+    (the checks report it)."""
+    if isinstance(value, str):
+        return (value,)
+    return tuple(value) if isinstance(value, list | tuple) else ()
 
 
 ABSOLUTE_FORM = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/]*")

@@ -13,8 +13,16 @@ from django.http.response import HttpResponseBase
 from django.utils.module_loading import import_string
 
 from api_errors.conf import APIErrorsSettings, get_settings
-from api_errors.correlation import correlation_id_for, reset_correlation_id, set_correlation_id
+from api_errors.correlation import reset_correlation_id, set_correlation_id
 from api_errors.deprecation import renamed
+from api_errors.http_values import is_header_name
+from api_errors.integrations.base import (
+    Integration,
+    active_integrations,
+    bind_all,
+    request_correlation_id,
+    unbind_all,
+)
 from api_errors.limits.headers import STATE_HEADER, USAGE_ATTRIBUTE, rate_limit_headers
 from api_errors.pipeline import respond_to_error_status, respond_to_exception
 from api_errors.responses import is_envelope
@@ -79,6 +87,25 @@ class KeepingReporter:
         return ""
 
 
+def _header_key(conf: APIErrorsSettings) -> str | None:
+    header = conf.CORRELATION_ID_HEADER
+    return header.lower() if is_header_name(header) else None
+
+
+def stamp_header(
+    response: HttpResponseBase, header: str, correlation_id: str, conf: APIErrorsSettings
+) -> None:
+    """Set the correlation header. Every id is printable ASCII by the time it gets here, and
+    the name is checked once per settings, so Django's checks on each write (a fifth of
+    the middleware's cost) are skipped by writing its header store directly."""
+    key = conf.derived(_header_key)
+    store = getattr(response.headers, "_store", None)
+    if key is not None and type(store) is dict:
+        store[key] = (header, correlation_id)
+    else:
+        response.headers[header] = correlation_id
+
+
 def replacing(old: HttpResponseBase, new: HttpResponseBase) -> HttpResponseBase:
     """``new`` with what the middleware below added to ``old`` (security and language
     headers, cookies), as it would have had if Django had not rendered ``old``."""
@@ -101,13 +128,24 @@ class APIErrorsMiddleware:
         self.is_async = iscoroutinefunction(get_response)
         if self.is_async:
             markcoroutinefunction(self)
+        # The integrations of the settings last seen, as one pair so threads swap it whole.
+        self.integrations_for: tuple[APIErrorsSettings | None, tuple[Integration, ...]] = (None, ())
+
+    def active_integrations(self, conf: APIErrorsSettings) -> tuple[Integration, ...]:
+        seen, integrations = self.integrations_for
+        if seen is not conf:
+            integrations = active_integrations(conf)
+            self.integrations_for = (conf, integrations)
+        return integrations
 
     def __call__(self, request: HttpRequest) -> Any:
         if self.is_async:
             return self.__acall__(request)
         conf = get_settings()
-        correlation_id = self.start(request, conf)
+        integrations = self.active_integrations(conf)
+        correlation_id = self.start(request, conf, integrations)
         token = set_correlation_id(correlation_id)
+        states = bind_all(integrations, correlation_id) if integrations else None
         try:
             try:
                 response: HttpResponseBase = self.get_response(request)  # type: ignore[assignment]
@@ -115,12 +153,16 @@ class APIErrorsMiddleware:
                 response = self.escaped(exc, request, conf)
             return self.finish(request, response, correlation_id, conf)
         finally:
+            if states is not None:
+                unbind_all(integrations, states)
             reset_correlation_id(token)
 
     async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
         conf = get_settings()
-        correlation_id = self.start(request, conf)
+        integrations = self.active_integrations(conf)
+        correlation_id = self.start(request, conf, integrations)
         token = set_correlation_id(correlation_id)
+        states = bind_all(integrations, correlation_id) if integrations else None
         try:
             try:
                 response = await self.get_response(request)  # type: ignore[misc]
@@ -128,13 +170,17 @@ class APIErrorsMiddleware:
                 response = self.escaped(exc, request, conf)
             return self.finish(request, response, correlation_id, conf)
         finally:
+            if states is not None:
+                unbind_all(integrations, states)
             reset_correlation_id(token)
 
     @staticmethod
-    def start(request: HttpRequest, conf: APIErrorsSettings) -> str:
+    def start(
+        request: HttpRequest, conf: APIErrorsSettings, integrations: tuple[Integration, ...] = ()
+    ) -> str:
         """The request's correlation id. On API paths, Django's debug page (only ever shown
         with DEBUG) keeps its exception for the envelope that replaces it."""
-        correlation_id = correlation_id_for(request.META, conf)
+        correlation_id = request_correlation_id(request, conf, integrations)
         request.correlation_id = correlation_id  # type: ignore[attr-defined]
         attributes = request.__dict__
         previous = attributes.get(REPORTER_ATTRIBUTE)
@@ -168,7 +214,7 @@ class APIErrorsMiddleware:
         if conf.RATE_LIMIT_HEADERS_ON_SUCCESS and conf.RATE_LIMIT_HEADERS:
             self.add_rate_limit_headers(request, response)
         header = conf.CORRELATION_ID_HEADER
-        response.headers[header] = correlation_id
+        stamp_header(response, header, correlation_id, conf)
         # Only a CORS request (one with an Origin) reads the exposed names.
         if conf.EXPOSE_CORRELATION_HEADER and "HTTP_ORIGIN" in request.META:
             self.expose(response, header)

@@ -17,6 +17,7 @@ from api_errors.catalog.types import Catalog, ResolvedError
 from api_errors.conf import APIErrorsSettings, get_settings, resolve, subclass_of
 from api_errors.conversion import status_to_api_error, to_api_error
 from api_errors.correlation import get_correlation_id
+from api_errors.integrations.base import active_integrations, notify_error
 from api_errors.reporting import report_error, report_render_failure
 from api_errors.responses import build_error_response, fallback_response
 from api_errors.styles import RenderContext, Style, resolve_style
@@ -48,9 +49,12 @@ class ErrorPipeline:
         return status_to_api_error(status, self.catalog, self.conf, headers)
 
     def report(self, error: ResolvedError, request: HttpRequest, *, send_signal: bool) -> None:
-        report_error(
-            error, request, self.correlation_id(request), self.conf, send_signal=send_signal
-        )
+        correlation_id = self.correlation_id(request)
+        integrations = active_integrations(self.conf)
+        if integrations:
+            # First: an error tracker listening to the signal sees what they record.
+            notify_error(integrations, error, request, correlation_id)
+        report_error(error, request, correlation_id, self.conf, send_signal=send_signal)
 
     def respond(self, error: ResolvedError, request: HttpRequest) -> HttpResponse:
         context = RenderContext(

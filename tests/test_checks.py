@@ -192,6 +192,44 @@ CASES = [
     pytest.param(
         "E024", "LIMITS_RETRY_INTERVAL", {"LIMITS_RETRY_INTERVAL": math.inf}, id="E024-inf"
     ),
+    pytest.param("E025", "INTEGRATIONS", {"INTEGRATIONS": 5}, id="E025-not-a-list"),
+    pytest.param("E025", "INTEGRATIONS", {"INTEGRATIONS": "sentry"}, id="E025-a-string"),
+    pytest.param("E025", "INTEGRATIONS", {"INTEGRATIONS": ["nope"]}, id="E025-unknown-name"),
+    pytest.param(
+        "E025",
+        "INTEGRATIONS",
+        {"INTEGRATIONS": ["api_errors.conf.APIErrorsSettings"]},
+        id="E025-not-an-integration",
+    ),
+    pytest.param(
+        "E025",
+        "INTEGRATIONS",
+        {"INTEGRATIONS": ["api_errors.integrations.missing.Integration"]},
+        id="E025-not-importable",
+    ),
+    pytest.param("E025", "INTEGRATIONS", {"INTEGRATIONS": [None]}, id="E025-none"),
+    pytest.param(
+        "E026",
+        "OUTGOING_CORRELATION_HOSTS",
+        {"OUTGOING_CORRELATION_HOSTS": "search.internal"},
+        id="E026-a-string",
+    ),
+    *(
+        pytest.param(
+            "E026",
+            "OUTGOING_CORRELATION_HOSTS",
+            {"OUTGOING_CORRELATION_HOSTS": ["search.internal", bad]},
+            id=f"E026-{label}",
+        )
+        for label, bad in [
+            ("url", "http://search.internal"),
+            ("port", "search.internal:9200"),
+            ("wildcard", "*"),
+            ("empty", ""),
+            ("space", "search internal"),
+            ("int", 5),
+        ]
+    ),
 ]
 
 

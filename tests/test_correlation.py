@@ -13,6 +13,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -295,6 +296,23 @@ def test_custom_header_is_read_and_written(kind):
     assert exposed_names(response) == ["X-Request-ID"]
     assert is_new_uuid4(ignored["X-Request-ID"])
     assert HEADER not in ignored
+
+
+def test_the_header_replaces_one_a_view_set_in_any_case_and_keeps_the_configured_spelling():
+    response = Client().get("/api/plain/ok/", headers={HEADER: "from-client"})
+    response.headers["x-correlation-id"] = "stale"
+    stamped = APIErrorsMiddleware(lambda request: response)(
+        RequestFactory().get("/api/plain/ok/", headers={HEADER: "fresh-1"})
+    )
+    assert stamped[HEADER] == "fresh-1"
+    assert [name for name in stamped.headers if name.lower() == "x-correlation-id"] == [HEADER]
+
+
+def test_a_header_name_the_checks_refuse_is_still_written_through_django():
+    # E012 reports it; if it is silenced, Django's own header rules still apply.
+    with override_settings(API_ERRORS={"CORRELATION_ID_HEADER": "X Correlation"}):
+        response = Client().get("/api/plain/ok/")
+    assert is_new_uuid4(response["X Correlation"])
 
 
 @pytest.mark.parametrize("pattern", [r".*", r"(?s).*", r"[\s\S]*"])
@@ -683,6 +701,47 @@ def test_new_correlation_ids_are_distinct_canonical_uuid4():
         assert parsed.version == 4
         assert parsed.variant == uuid.RFC_4122
         assert str(parsed) == value
+
+
+def test_every_digit_of_new_ids_is_random():
+    # Each position but the version's takes every value it may (the variant's four).
+    ids = [new_correlation_id().replace("-", "") for _ in range(3000)]
+    seen = [{value[position] for value in ids} for position in range(32)]
+    assert seen[12] == {"4"}
+    assert seen[16] == set("89ab")
+    assert all(
+        digits == set("0123456789abcdef")
+        for position, digits in enumerate(seen)
+        if position not in (12, 16)
+    )
+
+
+def test_threads_never_share_a_new_id():
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        batches = list(pool.map(lambda _: [new_correlation_id() for _ in range(700)], range(8)))
+    ids = [value for batch in batches for value in batch]
+    assert len(set(ids)) == len(ids) == 5600
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is POSIX only")
+def test_a_forked_child_never_repeats_its_parents_ids():
+    new_correlation_id()  # the parent holds a batch made before the fork
+    reader, writer = os.pipe()
+    with warnings.catch_warnings():
+        # Python 3.12+ warns when a process with threads forks; this child only writes.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child process
+        os.close(reader)
+        os.write(writer, " ".join(new_correlation_id() for _ in range(300)).encode())
+        os._exit(0)
+    os.close(writer)
+    with os.fdopen(reader) as pipe:
+        child = set(pipe.read().split())
+    os.waitpid(pid, 0)
+    parent = {new_correlation_id() for _ in range(300)}
+    assert len(child) == 300
+    assert child.isdisjoint(parent)
 
 
 def make_record():

@@ -39,6 +39,19 @@ LAYERS = [
     "api_errors.styles.problem",
     "api_errors.styles",
     "api_errors.active",
+    # what integrations hook into (each integration is reached only through the settings)
+    "api_errors.integrations",
+    "api_errors.integrations.base",
+    "api_errors.integrations.hosts",
+    # integrations: each one's own module, reached only through the settings
+    "api_errors.integrations.outgoing",
+    "api_errors.integrations.outgoing_requests",
+    "api_errors.integrations.outgoing_httpx",
+    "api_errors.integrations.outgoing_urllib3",
+    "api_errors.integrations.structlog",
+    "api_errors.integrations.celery",
+    "api_errors.integrations.opentelemetry",
+    "api_errors.integrations.sentry",
     # the one path from exception to response
     "api_errors.conversion",
     "api_errors.reporting",

@@ -38,6 +38,8 @@ PROBLEMS: dict[str, str] = {
     "E022": "a view in the URLconf uses `charge_balance` but `BALANCE_HOOK` is not set",
     "E023": "`LIMITS_TIMEOUT` is not a positive number of seconds",
     "E024": "`LIMITS_RETRY_INTERVAL` is not a positive number of seconds",
+    "E025": "an `INTEGRATIONS` entry is not an `Integration`, or its library is not installed",
+    "E026": "`OUTGOING_CORRELATION_HOSTS` is not a list of host names",
     "W001": "the middleware is not in `MIDDLEWARE`",
     "W002": "DRF's `EXCEPTION_HANDLER` is not `api_errors.handlers.exception_handler`",
     "W003": "rate limits or quotas count in a cache that is not shared and atomic (local "

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -17,11 +16,13 @@ from api_errors.conf import (
     SettingError,
     compiled_pattern,
 )
+from api_errors.http_values import is_header_name
+from api_errors.integrations.base import resolve_integration
+from api_errors.integrations.hosts import is_host_pattern
 from api_errors.pipeline import resolve_pipeline
 from api_errors.reporting import resolve_log_level
 from api_errors.styles import BUILTIN_STYLES, resolve_style
 
-HEADER_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 BOOLEAN_KEYS = (
     "TRUST_CORRELATION_ID",
     "EXPOSE_CORRELATION_HEADER",
@@ -30,6 +31,7 @@ BOOLEAN_KEYS = (
     "RATE_LIMIT_HEADERS",
     "RATE_LIMIT_HEADERS_ON_SUCCESS",
     "LIMITS_REMEMBER_REFUSALS",
+    "CORRELATION_ID_FROM_TRACE",
 )
 
 
@@ -49,6 +51,8 @@ def check_settings(
         *_check_problem_type(conf),
         *_check_pipeline(conf),
         *_check_booleans(conf),
+        *_check_integrations(conf),
+        *_check_outgoing_hosts(conf),
     ]
 
 
@@ -86,7 +90,7 @@ def _check_prefixes(conf: APIErrorsSettings) -> Iterator[CheckMessage]:
 
 def _check_correlation(conf: APIErrorsSettings) -> Iterator[CheckMessage]:
     header = conf.CORRELATION_ID_HEADER
-    if not isinstance(header, str) or not HEADER_TOKEN.fullmatch(header):
+    if not is_header_name(header):
         yield message(
             "E012",
             f"{SETTING_NAME}['CORRELATION_ID_HEADER'] is not a valid header name.",
@@ -160,3 +164,36 @@ def _check_booleans(conf: APIErrorsSettings) -> Iterator[CheckMessage]:
                 f"{SETTING_NAME}[{key!r}] must be True or False.",
                 "Use a boolean, not a string or a number.",
             )
+
+
+def _check_integrations(conf: APIErrorsSettings) -> Iterator[CheckMessage]:
+    value = conf.user.get("INTEGRATIONS", [])
+    if not isinstance(value, list | tuple):
+        yield message(
+            "E025",
+            f"{SETTING_NAME}['INTEGRATIONS'] must be a list.",
+            "For example ['celery', 'sentry'].",
+        )
+        return
+    for entry in value:
+        try:
+            resolve_integration(entry)
+        except SettingError as exc:
+            yield message(
+                "E025",
+                str(exc),
+                "Use 'celery', 'opentelemetry', 'sentry' or 'structlog' with its extra "
+                "installed (pip install 'api-errors[celery]'), or the dotted path of an "
+                "api_errors.integrations.base.Integration subclass.",
+            )
+
+
+def _check_outgoing_hosts(conf: APIErrorsSettings) -> Iterator[CheckMessage]:
+    value = conf.user.get("OUTGOING_CORRELATION_HOSTS", [])
+    if not isinstance(value, list | tuple) or not all(is_host_pattern(host) for host in value):
+        yield message(
+            "E026",
+            f"{SETTING_NAME}['OUTGOING_CORRELATION_HOSTS'] must be a list of host names.",
+            "For example ['search.internal', '.svc.cluster.local'] (a leading dot matches "
+            "every subdomain).",
+        )
