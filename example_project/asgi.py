@@ -6,4 +6,7 @@ from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "example_project.settings")
 
+from example_project.tracing import instrument_from_settings
+
+instrument_from_settings()
 application = get_asgi_application()

@@ -13,6 +13,19 @@ Environment variables:
 - ``REDIS_URL``: ``redis://host:port/db`` keeps the rate-limit and quota counters in Redis,
   shared by every worker (``make serve``); local memory, one process's own, otherwise.
 - ``CACHE_KEY_PREFIX``: the Redis cache's key prefix (empty by default).
+- ``EXAMPLE_SEARCH_URL``: ``http://host:port/path`` of a search service that ``/api/search/``
+  calls, sending it the request's correlation id; a stand-in that reads the database
+  otherwise.
+
+What carries the correlation id beyond the request, each off unless its variable is set:
+
+- ``EXAMPLE_CELERY_BROKER_URL``: ``redis://host:port/db``; each search queues a task that
+  logs under the request's id (run the worker: ``celery -A example_project worker``).
+  ``EXAMPLE_CELERY_QUEUE`` names its queue (``drive`` by default).
+- ``SENTRY_DSN``: events go to this Sentry project, tagged with the correlation id.
+- ``EXAMPLE_OTEL_SPANS_FILE``: a file each OpenTelemetry span is appended to, one JSON per
+  line, with the correlation id among its attributes; ``EXAMPLE_CORRELATION_ID_FROM_TRACE``
+  (``1``) then makes the trace id the correlation id of a request that brings none.
 """
 
 from __future__ import annotations
@@ -146,6 +159,9 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
 }
 
+# The search service, when there is one: the search view calls it and maps its failures to 502.
+EXAMPLE_SEARCH_URL = os.environ.get("EXAMPLE_SEARCH_URL", "").strip()
+
 API_ERRORS: dict[str, object] = {
     "STYLE": os.environ.get("API_ERRORS_STYLE") or "status",
     # Clients see what is left of their rate and quota on every paid call, not only on a 429.
@@ -157,6 +173,45 @@ API_ERRORS: dict[str, object] = {
 }
 if os.environ.get("API_ERRORS_CATALOG"):
     API_ERRORS["CATALOG"] = os.environ["API_ERRORS_CATALOG"]
+if EXAMPLE_SEARCH_URL:
+    # The search service is the example's own, so it may see the correlation id; no other
+    # host does. An IPv6 address is named in brackets, as in its URL.
+    _search_host = urlsplit(EXAMPLE_SEARCH_URL).hostname or ""
+    API_ERRORS["OUTGOING_CORRELATION_HOSTS"] = [
+        f"[{_search_host}]" if ":" in _search_host else _search_host
+    ]
+
+# --- beyond the request: the task queue, Sentry, OpenTelemetry ---------------------------
+_integrations: list[str] = []
+EXAMPLE_CELERY_BROKER_URL = os.environ.get("EXAMPLE_CELERY_BROKER_URL", "").strip()
+if EXAMPLE_CELERY_BROKER_URL:
+    # Read by example_project/celery.py (namespace CELERY); no broker, no task is queued.
+    CELERY_BROKER_URL = EXAMPLE_CELERY_BROKER_URL
+    CELERY_TASK_DEFAULT_QUEUE = os.environ.get("EXAMPLE_CELERY_QUEUE") or "drive"
+    CELERY_TASK_IGNORE_RESULT = True  # the tasks only log: no result backend to clean up
+    _integrations.append("celery")
+
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "").strip()
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    _sentry_integrations: list[Any] = [DjangoIntegration()]
+    if EXAMPLE_CELERY_BROKER_URL:
+        from sentry_sdk.integrations.celery import CeleryIntegration
+
+        _sentry_integrations.append(CeleryIntegration())
+    sentry_sdk.init(dsn=SENTRY_DSN, integrations=_sentry_integrations)
+    _integrations.append("sentry")
+
+# The tracer itself is set up in wsgi.py and asgi.py, before Django loads the middleware.
+EXAMPLE_OTEL_SPANS_FILE = os.environ.get("EXAMPLE_OTEL_SPANS_FILE", "").strip()
+if EXAMPLE_OTEL_SPANS_FILE:
+    _integrations.append("opentelemetry")
+    if env_flag("EXAMPLE_CORRELATION_ID_FROM_TRACE"):
+        API_ERRORS["CORRELATION_ID_FROM_TRACE"] = True
+if _integrations:
+    API_ERRORS["INTEGRATIONS"] = _integrations
 
 LOGGING = {
     "version": 1,

@@ -6,4 +6,7 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "example_project.settings")
 
+from example_project.tracing import instrument_from_settings
+
+instrument_from_settings()
 application = get_wsgi_application()

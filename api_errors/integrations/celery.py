@@ -94,6 +94,10 @@ def _task_started(task: Any, **_: Any) -> None:
     # The message's own headers: what a worker received, or what apply() was given.
     value = (request.headers or {}).get(HEADER)
     if value is None:
+        # sentry-sdk's Celery integration nests its own "headers" dict in the message, which
+        # then becomes request.headers; ours stays a top-level header, an attribute here.
+        value = request.__dict__.get(HEADER)
+    if value is None:
         # No header: an eager run inside a request or task, or a foreign publisher.
         correlation_id, rejected = get_correlation_id() or new_correlation_id(), False
     else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any, cast
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import HttpResponse
@@ -186,9 +187,23 @@ class SearchView(DriveAPI):
     def get(self, request: Request) -> Response:
         query = SearchQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
+        text = query.validated_data["q"]
         try:
-            results: list[dict[str, Any]] = search_upstream(query.validated_data["q"])
+            results: list[dict[str, Any]] = search_upstream(text)
         except (ConnectionError, TimeoutError) as exc:
+            queue_search_record(len(text), None)
             # The cause is logged with the traceback; the client only reads the catalog message.
             raise SearchFailed() from exc
-        return Response({"query": query.validated_data["q"], "results": results})
+        queue_search_record(len(text), len(results))
+        return Response({"query": text, "results": results})
+
+
+def queue_search_record(query_length: int, found: int | None) -> None:
+    """Queue the search's record for the Celery worker, when the example has a broker
+    (``EXAMPLE_CELERY_BROKER_URL``); without one, nothing is queued."""
+    if not getattr(settings, "EXAMPLE_CELERY_BROKER_URL", ""):
+        return
+    # Imported here: Celery is needed only by an example that has a broker.
+    from example_project.drive.tasks import record_search
+
+    record_search.delay(query_length, found)

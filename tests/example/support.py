@@ -77,6 +77,12 @@ EXAMPLE_ENVIRONMENT = (
     "DJANGO_DEBUG",
     "DATABASE_URL",
     "REDIS_URL",
+    "EXAMPLE_SEARCH_URL",
+    "EXAMPLE_CELERY_BROKER_URL",
+    "EXAMPLE_CELERY_QUEUE",
+    "SENTRY_DSN",
+    "EXAMPLE_OTEL_SPANS_FILE",
+    "EXAMPLE_CORRELATION_ID_FROM_TRACE",
 )
 SETTINGS_PATH = REPO_ROOT / "example_project" / "settings.py"
 
@@ -152,7 +158,7 @@ opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 def example_env(style, db_path, **extra):
     env = {k: v for k, v in os.environ.items() if not k.startswith("COV_CORE_")}
-    for name in ("API_ERRORS_CATALOG", "DJANGO_DEBUG", "DATABASE_URL", "REDIS_URL"):
+    for name in EXAMPLE_ENVIRONMENT:
         env.pop(name, None)
     env.update(
         DJANGO_SETTINGS_MODULE="example_project.settings",
