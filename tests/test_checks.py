@@ -721,3 +721,22 @@ def test_check_command_warns_when_the_urlconf_declares_limits(tmp_path, backend,
     assert result.returncode == 0, result.stderr
     found = re.findall(r"\(([\w.]+\.[EW]\d{3})\)", result.stderr)
     assert found == (["api_errors.W003"] if warned else [])
+
+
+@pytest.mark.parametrize("name", ["celery", "opentelemetry", "sentry", "structlog"])
+def test_a_shipped_integration_without_its_library_names_its_extra(monkeypatch, name):
+    library = {"sentry": "sentry_sdk"}.get(name, name)
+    monkeypatch.setitem(sys.modules, library, None)  # import now fails, as if not installed
+    monkeypatch.delitem(sys.modules, f"api_errors.integrations.{name}", raising=False)
+    with override_settings(API_ERRORS={"INTEGRATIONS": [name]}):
+        messages = api_messages(run_checks())
+    assert [m.id for m in messages] == ["api_errors.E025"]
+    assert f"'INTEGRATIONS'] '{name}' cannot be used" in messages[0].msg
+    assert messages[0].hint == f"Install its extra: pip install 'api-errors[{name}]'."
+
+
+def test_the_shipped_integrations_are_clean_when_installed():
+    names = ["celery", "opentelemetry", "sentry", "structlog"]
+    assert (
+        reported_ids({"INTEGRATIONS": names, "OUTGOING_CORRELATION_HOSTS": [".internal"]}) == set()
+    )

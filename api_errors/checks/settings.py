@@ -17,7 +17,7 @@ from api_errors.conf import (
     compiled_pattern,
 )
 from api_errors.http_values import is_header_name
-from api_errors.integrations.base import resolve_integration
+from api_errors.integrations.base import BUILTIN_INTEGRATIONS, resolve_integration
 from api_errors.integrations.hosts import is_host_pattern
 from api_errors.pipeline import resolve_pipeline
 from api_errors.reporting import resolve_log_level
@@ -179,11 +179,13 @@ def _check_integrations(conf: APIErrorsSettings) -> Iterator[CheckMessage]:
         try:
             resolve_integration(entry)
         except SettingError as exc:
+            shipped = isinstance(entry, str) and entry in BUILTIN_INTEGRATIONS
             yield message(
                 "E025",
                 str(exc),
-                "Use 'celery', 'opentelemetry', 'sentry' or 'structlog' with its extra "
-                "installed (pip install 'api-errors[celery]'), or the dotted path of an "
+                f"Install its extra: pip install 'api-errors[{entry}]'."
+                if shipped
+                else f"Use one of {', '.join(BUILTIN_INTEGRATIONS)} or the dotted path of an "
                 "api_errors.integrations.base.Integration subclass.",
             )
 

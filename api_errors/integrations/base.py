@@ -14,7 +14,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from api_errors.catalog.types import ResolvedError
-from api_errors.conf import APIErrorsSettings, SettingError, resolve
+from api_errors.conf import SETTING_NAME, APIErrorsSettings, SettingError, resolve
 from api_errors.correlation import (
     client_correlation_id,
     new_correlation_id,
@@ -61,15 +61,24 @@ class Integration:
 def resolve_integration(value: Any) -> Integration:
     """What one ``INTEGRATIONS`` entry names: a short name, a class, an instance, or a
     dotted path to one of those. A library that is not installed is a ``SettingError``."""
-    found = resolve(
-        "INTEGRATIONS",
-        BUILTIN_INTEGRATIONS.get(value, value) if isinstance(value, str) else value,
-        accept=lambda found: (
-            isinstance(found, Integration)
-            or (isinstance(found, type) and issubclass(found, Integration))
-        ),
-        expected="an Integration subclass or instance",
-    )
+    named = BUILTIN_INTEGRATIONS.get(value) if isinstance(value, str) else None
+    try:
+        found = resolve(
+            "INTEGRATIONS",
+            named or value,
+            accept=lambda found: (
+                isinstance(found, Integration)
+                or (isinstance(found, type) and issubclass(found, Integration))
+            ),
+            expected="an Integration subclass or instance",
+        )
+    except SettingError as exc:
+        if named is None:
+            raise
+        # A shipped integration only fails to import when its library is missing.
+        raise SettingError(
+            f"{SETTING_NAME}['INTEGRATIONS'] {value!r} cannot be used: {exc.__cause__}"
+        ) from exc
     return found() if isinstance(found, type) else found  # type: ignore[no-any-return]
 
 
