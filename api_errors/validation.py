@@ -19,7 +19,9 @@ def _non_field() -> str:
     return str(api_settings.NON_FIELD_ERRORS_KEY)
 
 
-def _leaf(field: str, message: Any, code: Any) -> FieldError:
+def _leaf(field: str, message: Any, code: Any = None) -> FieldError:
+    """One item; a DRF ``ErrorDetail`` carries its own code."""
+    code = code or getattr(message, "code", None)
     return {"field": field, "code": str(code or "invalid"), "message": str(message)}
 
 
@@ -39,32 +41,30 @@ def flatten_drf_detail(detail: Any, path: tuple[str | int, ...] = ()) -> list[Fi
 
 def _collect(detail: Any, field: str | None, items: list[FieldError]) -> None:
     """``flatten_drf_detail`` into ``items``; ``field`` is the dotted path so far, ``None``
-    at the top. It runs per error, so a field's list of messages (the usual shape) costs
-    two calls, not a call per level."""
+    at the top. It runs per error, so a field's list of messages (the usual shape) is
+    walked here without a call per message."""
     if isinstance(detail, dict):
         for key, value in detail.items():
             name = str(key) if field is None else f"{field}.{key}"
             if type(value) is list:
-                _collect_list(value, name, items)
+                for index, item in enumerate(value):
+                    if isinstance(item, _NESTED):
+                        _collect(item, f"{name}.{index}", items)
+                    else:
+                        code = getattr(item, "code", None)
+                        items.append(
+                            {"field": name, "code": str(code or "invalid"), "message": str(item)}
+                        )
             else:
                 _collect(value, name, items)
     elif isinstance(detail, list):
-        _collect_list(detail, field, items)
+        for index, item in enumerate(detail):
+            if isinstance(item, _NESTED):
+                _collect(item, str(index) if field is None else f"{field}.{index}", items)
+            else:
+                items.append(_leaf(_non_field() if field is None else field, item))
     else:
-        items.append(
-            _leaf(_non_field() if field is None else field, detail, getattr(detail, "code", None))
-        )
-
-
-def _collect_list(values: list[Any], field: str | None, items: list[FieldError]) -> None:
-    """A list's items: by index when they nest, else as messages of ``field`` itself."""
-    for index, value in enumerate(values):
-        if isinstance(value, _NESTED):
-            _collect(value, str(index) if field is None else f"{field}.{index}", items)
-        else:
-            items.append(
-                _leaf(_non_field() if field is None else field, value, getattr(value, "code", None))
-            )
+        items.append(_leaf(_non_field() if field is None else field, detail))
 
 
 def flatten_django_validation_error(exc: DjangoValidationError) -> list[FieldError]:
