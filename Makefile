@@ -79,6 +79,7 @@ bench: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/catalog_scale.py
 	$(BIN)/python benchmarks/correlation_middleware.py
 	$(BIN)/python benchmarks/rate_limit.py
+	$(BIN)/python benchmarks/over_limit.py
 
 # An over-limit key's 429 flood against /api/errors/, under gunicorn, PostgreSQL and Redis.
 bench-flood: $(BENCH_STAMP)

@@ -187,6 +187,7 @@ def _api_error(exc: APIError, catalog: Catalog) -> ResolvedError:
             exception=exc,
         )
     error.alert = exc.alert
+    error.log_level = exc.log_level
     return error
 
 

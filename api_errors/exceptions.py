@@ -22,6 +22,9 @@ class APIError(Exception):
     code: Code | None = None
     codes: Mapping[str, Code] | None = None
     condition: str = Condition.SERVER_ERROR
+    # The level of a 4xx's log record; None is CLIENT_ERROR_LOG_LEVEL. A limit lowers it
+    # for the repeats of a refusal it remembers, so a flood does not flood the log.
+    log_level: int | None = None
     http_status: int | None = None
 
     def __init__(

@@ -71,6 +71,11 @@ def report_error(
     send_signal: bool = True,
 ) -> None:
     """Log the error once, with its code, status, correlation id, method and path."""
+    level = logging.ERROR
+    if not error.is_server_error:
+        level = client_error_level(conf) if error.log_level is None else error.log_level
+        if not logger.isEnabledFor(level):
+            return
     fields = request_fields(request, correlation_id)
     extra: dict[str, Any] = {
         "error_code": error.code,
@@ -94,7 +99,7 @@ def report_error(
     elif error.is_server_error:
         logger.error(message, *args, extra=extra)
     else:
-        logger.log(client_error_level(conf), message, *args, extra=extra)
+        logger.log(level, message, *args, extra=extra)
 
 
 def report_render_failure(what: str, request: HttpRequest, correlation_id: str | None) -> None:

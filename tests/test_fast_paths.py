@@ -3,10 +3,13 @@ memoised DRF default-detail check, and the JSON of bodies a strict encoder would
 
 from __future__ import annotations
 
+import gc
 import json
+import logging
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.core.handlers.wsgi import WSGIHandler
 from django.http import HttpResponse
 from django.test import Client, RequestFactory, override_settings
 from django.views.debug import ExceptionReporter
@@ -120,3 +123,37 @@ def test_field_paths_of_every_detail_shape(detail, fields):
 def test_bad_rates_are_a_clear_error(rate):
     with pytest.raises(ImproperlyConfigured, match="invalid rate"):
         parse_rate(rate)
+
+
+def cyclic_garbage(path, requests=10):
+    """Objects that only the cyclic collector frees, left by ``requests`` WSGI requests."""
+    handler = WSGIHandler()
+
+    def call():
+        environ = RequestFactory().get(path).environ
+        body = handler(environ, lambda status, headers: None)
+        for _ in body:
+            pass
+        body.close()
+
+    call()
+    gc.collect()
+    gc.disable()
+    try:
+        for _ in range(requests):
+            call()
+        return gc.collect()
+    finally:
+        gc.enable()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path",
+    ["/api/plain/raise/not_found/", "/api/plain/raise/runtime/", "/api/plain/raise/http404/"],
+)
+def test_an_error_response_leaves_no_more_cycles_than_a_success(path, caplog):
+    # The exception's traceback holds frames that hold the response; the response must not
+    # hold the exception back, or every error leaves a cycle for the collector.
+    caplog.set_level(logging.CRITICAL)
+    assert cyclic_garbage(path) <= cyclic_garbage("/api/plain/ok/")

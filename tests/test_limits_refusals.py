@@ -3,6 +3,8 @@ window without the counter store, with the same answer the store's count would g
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from django.test import RequestFactory, override_settings
 from django_ratelimit import ALL
@@ -138,3 +140,24 @@ def test_a_new_cache_prefix_gives_new_window_keys(settings):
     after = fixed_window_slot("lt-prefix", "2/m", "one", ALL).cache_key
     assert before.startswith("rl:")
     assert after.startswith("other:")
+
+
+@pytest.mark.parametrize("remember", [True, False])
+def test_only_the_stores_refusal_of_a_window_is_logged_at_the_client_level(
+    client, settings, caplog, remember
+):
+    settings.API_ERRORS = {"LIMITS_REMEMBER_REFUSALS": remember}
+    caplog.set_level(logging.DEBUG, logger="api_errors")
+    statuses = [client.get(PATH).status_code for _ in range(5)]
+    assert statuses == [200, 200, 429, 429, 429]
+    levels = [r.levelname for r in caplog.records if r.__dict__.get("status_code") == 429]
+    # Remembered, the repeats of a refusal are DEBUG records: a flood is one WARNING line.
+    assert levels == (["WARNING", "DEBUG", "DEBUG"] if remember else ["WARNING"] * 3)
+
+
+def test_a_repeated_refusal_writes_no_record_when_debug_is_off(client, settings, caplog):
+    settings.API_ERRORS = {"LIMITS_REMEMBER_REFUSALS": True}
+    caplog.set_level(logging.INFO, logger="api_errors")
+    for _ in range(5):
+        client.get(PATH)
+    assert [r.levelname for r in caplog.records if r.name == "api_errors"] == ["WARNING"]

@@ -6,7 +6,10 @@ import logging
 
 import pytest
 from asgiref.sync import async_to_sync
-from django.test import AsyncClient, Client, override_settings
+from django.test import AsyncClient, Client, RequestFactory, override_settings
+
+import api_errors
+from api_errors.pipeline import respond_to_exception
 
 HEADER = "X-Correlation-ID"
 
@@ -140,3 +143,18 @@ def test_repeated_errors_log_once_each(logs):
     for correlation_id in ids:
         client.get("/api/plain/raise/http404/", headers={HEADER: correlation_id})
     assert [record.correlation_id for record in api_errors_records(logs)] == ids
+
+
+class QuietConflict(api_errors.Conflict):
+    log_level = logging.INFO
+
+
+@pytest.mark.parametrize(
+    ("exception", "level"),
+    [(QuietConflict(), "INFO"), (api_errors.Conflict(), "WARNING")],
+)
+def test_an_api_error_can_name_the_level_of_its_4xx_record(caplog, exception, level):
+    caplog.set_level(logging.DEBUG, logger="api_errors")
+    response = respond_to_exception(exception, RequestFactory().get("/api/things/"))
+    assert response.status_code == 409
+    assert [r.levelname for r in caplog.records if r.name == "api_errors"] == [level]

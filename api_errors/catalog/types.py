@@ -180,6 +180,8 @@ class ResolvedError:
     headers: dict[str, str] = field(default_factory=dict)
     exception: BaseException | None = None
     alert: bool = True
+    # A 4xx record's level when not CLIENT_ERROR_LOG_LEVEL.
+    log_level: int | None = None
 
     @property
     def code(self) -> Code:

@@ -153,6 +153,8 @@ class Usage:
     count: int
     resets_at: float | None
     window_seconds: int | None
+    # Refused again from a refusal the process remembers, without asking the store.
+    remembered: bool = False
 
     @property
     def exceeded(self) -> bool:

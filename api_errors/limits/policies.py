@@ -115,6 +115,7 @@ class Policy:
         limit, slot = found
         remember = self.remembers_refusals and get_settings().LIMITS_REMEMBER_REFUSALS
         count = refused_count(slot, now) if remember else None
+        remembered = count is not None
         if count is None:
             try:
                 count = counter_store().increment(slot)
@@ -123,7 +124,7 @@ class Policy:
                 return None
             if count > limit and remember:
                 remember_refusal(slot, count)
-        usage = Usage(self.group, limit, count, slot.resets_at, slot.window_seconds)
+        usage = Usage(self.group, limit, count, slot.resets_at, slot.window_seconds, remembered)
         remember_usage(request, usage)
         return usage
 
@@ -138,7 +139,11 @@ class Policy:
         """The error for a request past the limit, with ``Retry-After`` and rate-limit fields."""
         retry_after = usage.reset_seconds()
         headers = rate_limit_headers([usage]) if get_settings().RATE_LIMIT_HEADERS else {}
-        return self.error_class(retry_after=retry_after, headers=headers)
+        error = self.error_class(retry_after=retry_after, headers=headers)
+        if usage.remembered:
+            # The store's refusal of this window was logged; its repeats go to DEBUG.
+            error.log_level = logging.DEBUG
+        return error
 
     def enforce(self, request: Any) -> Usage | None:
         usage = self.count(request)
