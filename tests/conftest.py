@@ -1,5 +1,8 @@
+import time
+
 import pytest
 from django.test import AsyncClient, Client
+from django_ratelimit import core as ratelimit_core
 
 
 @pytest.fixture
@@ -11,3 +14,25 @@ def client():
 @pytest.fixture
 def async_client():
     return AsyncClient(raise_request_exception=False)
+
+
+class StoppedClock:
+    """The ``time`` module as django-ratelimit's window arithmetic sees it: stopped at the
+    moment the test began."""
+
+    def __init__(self, now):
+        self.now = now
+
+    def time(self):
+        return self.now
+
+
+@pytest.fixture(autouse=True)
+def steady_rate_windows(request, monkeypatch):
+    """Rate windows do not end in the middle of a test: the tests count a few calls into a
+    window (of a minute, or ten seconds), and a window edge among them would admit a call
+    the test expects refused. Tests about windows ending are marked ``real_clock``; tests
+    with a ``clock`` fixture of their own move time themselves."""
+    if request.node.get_closest_marker("real_clock") or "clock" in request.fixturenames:
+        return
+    monkeypatch.setattr(ratelimit_core, "time", StoppedClock(time.time()))

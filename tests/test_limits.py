@@ -615,6 +615,7 @@ def client_id_whose_window_frees_at(period, frees_at):
         ("/api/limits/drf-honest/", 0.5, 2),
     ],
 )
+@pytest.mark.real_clock
 def test_waiting_retry_after_seconds_is_enough(
     client, settings, backend, path, phase, seconds_left
 ):
@@ -641,6 +642,7 @@ def test_waiting_retry_after_seconds_is_enough(
 
 
 @pytest.mark.slow
+@pytest.mark.real_clock
 @pytest.mark.parametrize("backend", honesty_backends())
 def test_retry_after_is_not_pessimistic_by_a_second(client, settings, backend):
     """Asked to wait 3 s, a client retrying after 2 s is still early: the window's real end."""
