@@ -94,18 +94,25 @@ def without_proxies(monkeypatch):
 
 
 @contextmanager
-def recording_server() -> Iterator[RecordingServer]:
-    """A server on a free port of 127.0.0.1, stopped when the block ends."""
-    server = RecordingServer(port=0)
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(server))
+def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[int]:
+    """``handler`` served on a free port of 127.0.0.1 (the port), stopped when the block ends."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     httpd.daemon_threads = True
-    server.port = httpd.server_address[1]
     # A short poll, so stopping the server does not wait half a second.
     thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
-        yield server
+        yield httpd.server_address[1]
     finally:
         httpd.shutdown()
         httpd.server_close()
         thread.join(timeout=5)
+
+
+@contextmanager
+def recording_server() -> Iterator[RecordingServer]:
+    """A server on a free port of 127.0.0.1, stopped when the block ends."""
+    server = RecordingServer(port=0)
+    with serving(handler_for(server)) as port:
+        server.port = port
+        yield server

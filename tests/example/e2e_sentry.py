@@ -10,7 +10,9 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from tests.recording_server import serving
 
 
 def decoded(body: bytes, encoding: str) -> bytes:
@@ -86,14 +88,6 @@ def sentry_ingest() -> Iterator[SentryIngest]:
         def log_message(self, format, *args):
             pass
 
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    ingest.port = httpd.server_address[1]
-    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
+    with serving(Handler) as port:
+        ingest.port = port
         yield ingest
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=5)
