@@ -29,7 +29,8 @@ from tests.services import (
     require_redis,
 )
 
-pytestmark = pytest.mark.slow
+# Their windows are the servers': the real clock's.
+pytestmark = [pytest.mark.slow, pytest.mark.real_clock]
 
 PROCESSES = 8
 ATTEMPTS = 40

@@ -32,7 +32,8 @@ from tests.example.support import (
 )
 from tests.services import require_postgres, require_redis
 
-pytestmark = pytest.mark.slow
+# Their windows are the servers': the real clock's.
+pytestmark = [pytest.mark.slow, pytest.mark.real_clock]
 
 
 def test_example_runs_on_postgresql(tmp_path):
