@@ -78,6 +78,26 @@ class Condition:
 
 
 @dataclass(frozen=True)
+class Deprecation:
+    """A code clients should stop relying on: since which API version, and what replaces it."""
+
+    since: str
+    replacement: Code | None = None
+
+    @classmethod
+    def from_value(cls, value: Any) -> Deprecation:
+        """Accept a ``Deprecation`` or a dict with the same keys (as written in settings)."""
+        if isinstance(value, Deprecation):
+            return value
+        if isinstance(value, Mapping):
+            return cls(**value)
+        raise TypeError(f"a deprecation is a Deprecation or dict, not {type(value).__name__}")
+
+    def describe(self) -> dict[str, Any]:
+        return {"since": self.since, "replacement": self.replacement}
+
+
+@dataclass(frozen=True)
 class CatalogEntry:
     """One documented error: its code, default HTTP status and client-facing message."""
 
@@ -86,6 +106,7 @@ class CatalogEntry:
     message: Message
     category: str = BUSINESS
     retryable: bool = False
+    deprecated: Deprecation | None = None
 
     def describe(self) -> dict[str, Any]:
         """The entry as clients read it (catalog view, export, page), message translated."""
@@ -103,7 +124,10 @@ class CatalogEntry:
         if isinstance(value, CatalogEntry):
             return value
         if isinstance(value, Mapping):
-            return cls(**value)
+            fields = dict(value)
+            if fields.get("deprecated") is not None:
+                fields["deprecated"] = Deprecation.from_value(fields["deprecated"])
+            return cls(**fields)
         raise TypeError(f"catalog entries are CatalogEntry or dict, not {type(value).__name__}")
 
 
