@@ -4,8 +4,6 @@ This module is also the URLconf of its tests: two views that log with structlog.
 """
 
 import json
-import re
-from pathlib import Path
 
 import pytest
 import structlog
@@ -14,13 +12,11 @@ from django.test import override_settings
 from django.urls import path
 
 from api_errors.integrations.structlog import StructlogIntegration
+from tests.doc_pages import python_block_after
 
 ON = {"INTEGRATIONS": ["structlog"]}
-# The README's JSON logs recipe, run as written.
-README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-JSON_LOGS = re.search(
-    r"```python\n(.*?)```", README.split("### structlog (JSON logs)", 1)[1], re.S
-).group(1)
+# The JSON logs recipe of "Beyond the request", run as written.
+JSON_LOGS = python_block_after("docs/integrations.md", "## structlog (JSON logs)")
 
 
 def place_order(request):

@@ -7,8 +7,6 @@ same server is ``localhost`` to a client, which is another host to the allow-lis
 from __future__ import annotations
 
 import asyncio
-import re
-from pathlib import Path
 from urllib.parse import quote
 
 import httpx
@@ -25,6 +23,7 @@ from api_errors.integrations.outgoing_httpx import (
 )
 from api_errors.integrations.outgoing_requests import CorrelationAdapter, correlated_session
 from api_errors.integrations.outgoing_urllib3 import CorrelationPoolManager
+from tests.doc_pages import python_block_after
 from tests.recording_server import recording_server, without_proxies
 
 ID = "abc-123"
@@ -348,15 +347,13 @@ def test_a_celery_task_sends_its_id(upstream, settings):
     assert upstream.only().header(HEADER) == "task-123"
 
 
-def test_the_readmes_snippet_sends_the_id_to_the_host_it_allows(upstream, settings, current_id):
-    """The README's "Outgoing HTTP calls" block, run as written with ``search.internal``
-    pointing at the recording server."""
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-    section = readme.split("### Outgoing HTTP calls", 1)[1]
-    source = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+def test_the_documented_snippet_sends_the_id_to_the_host_it_allows(upstream, settings, current_id):
+    """The "Outgoing HTTP calls" block of docs/integrations.md, run as written with
+    ``search.internal`` pointing at the recording server."""
+    source = python_block_after("docs/integrations.md", "## Outgoing HTTP calls")
     address = f"127.0.0.1:{upstream.port}"
     snippet = {}
-    exec(compile(source.replace("search.internal", address), "README.md", "exec"), snippet)
+    exec(compile(source.replace("search.internal", address), "integrations.md", "exec"), snippet)
     settings.API_ERRORS = {"OUTGOING_CORRELATION_HOSTS": ["127.0.0.1"]}
     upstream.search_results = [{"id": 1}]
 

@@ -1,5 +1,6 @@
-"""The README's quickstart, pasted into a new ``startproject`` and served by runserver as a
-newcomer runs it (autoreloader on), answers with envelopes and logs its errors."""
+"""The README's quickstart and the logging recipe (docs/correlation.md), pasted into a new
+``startproject`` and served by runserver as a newcomer runs it (autoreloader on), answer
+with envelopes and log their errors."""
 
 from __future__ import annotations
 
@@ -11,29 +12,18 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 
+from tests.doc_pages import ROOT, python_block_starting
 from tests.example.support import free_port
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parent.parent
-README = (ROOT / "README.md").read_text(encoding="utf-8")
-
-
-def snippet(first_line):
-    """The README's Python block that starts with ``first_line``."""
-    for block in re.findall(r"```python\n(.*?)```", README, re.S):
-        if block.startswith(first_line):
-            return block
-    raise AssertionError(f"README has no Python block starting {first_line!r}")
-
 
 def pasted_settings():
     """The settings snippet merged as a user does: ``...`` stands for what is there."""
-    code = snippet("# settings.py")
+    code = python_block_starting("README.md", "# settings.py")
     code = code.replace("INSTALLED_APPS = [...,", "INSTALLED_APPS = [*INSTALLED_APPS,")
     code = re.sub(
         r"MIDDLEWARE = \[\n(.*?)    \.\.\.,\n\]",
@@ -42,11 +32,11 @@ def pasted_settings():
         flags=re.S,
     )
     assert "..." not in re.sub(r"#.*", "", code), code
-    return code + "\n" + snippet("LOGGING = {")
+    return code + "\n" + python_block_starting("docs/correlation.md", "LOGGING = {")
 
 
 def pasted_urls():
-    code = snippet("# urls.py (root URLconf)")
+    code = python_block_starting("README.md", "# urls.py (root URLconf)")
     return code.replace("    ...,\n", "    *urlpatterns,\n")
 
 

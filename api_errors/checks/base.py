@@ -12,7 +12,7 @@ from api_errors.conf import SETTING_NAME, APIErrorsSettings
 
 PREFIX = "api_errors."
 
-# Every id and the problem it reports, in id order: the README's check table is this one.
+# Every id and the problem it reports, in id order: docs/checks.md's table is this one.
 PROBLEMS: dict[str, str] = {
     "E001": "`API_ERRORS` is not a dict",
     "E002": "unknown key in `API_ERRORS`",

@@ -46,7 +46,7 @@ def markdown_table(rows: Iterable[ErrorRow]) -> str:
 
 
 def catalog_markdown_table(source: Preset | Catalog | Iterable[CatalogEntry]) -> str:
-    """The README's full catalog table: ``| Code | HTTP | Message | Category | Retryable |``."""
+    """The full table of docs/catalog.md: ``| Code | HTTP | Message | Category | Retryable |``."""
     return markdown_table(error_row(entry) for entry in _entries(source))
 
 

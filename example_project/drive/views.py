@@ -46,8 +46,8 @@ logger = logging.getLogger(__name__)
 # Seconds a client should wait before asking again for a file that is still processing.
 PROCESSING_RETRY_AFTER = 5
 
-# The search's parameter as SearchQuerySerializer validates it, with the two queries the
-# README shows: Swagger UI offers both, and schemathesis' examples phase sends both.
+# The search's parameter as SearchQuerySerializer validates it, with the two queries that
+# docs/example.md shows: Swagger UI offers both, and schemathesis' examples phase sends both.
 SEARCH_QUERY = OpenApiParameter(
     "q",
     {"type": "string", "minLength": 1, "maxLength": SEARCH_QUERY_MAX_LENGTH},
