@@ -12,7 +12,7 @@ WORKERS ?= 4
 REDIS_LOWEST := .redis-lowest
 REDIS_LOWEST_PIN := redis==4.5.0
 
-.PHONY: install run serve test lint typecheck pytest fast matrix dist bench bench-flood bench-outage clean
+.PHONY: install run serve test lint typecheck pytest fast matrix dist docs bench bench-flood bench-outage clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -67,6 +67,16 @@ dist: install
 	@if grep -i warning .build.log; then echo "the build warned"; exit 1; fi
 	$(BIN)/twine check --strict dist/*
 
+DOCS_STAMP := $(VENV)/.docs-installed
+
+$(DOCS_STAMP): pyproject.toml $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[docs]'
+	touch $@
+
+# The documentation site (mkdocs.yml, docs/) into site/; any warning fails the build.
+docs: $(DOCS_STAMP)
+	$(BIN)/mkdocs build --strict --site-dir site
+
 BENCH_STAMP := $(VENV)/.bench-installed
 
 $(BENCH_STAMP): pyproject.toml $(STAMP)
@@ -90,4 +100,4 @@ bench-outage: install $(REDIS_LOWEST)/.installed
 	$(BIN)/python benchmarks/limits_outage.py
 
 clean:
-	rm -rf $(VENV) .nox $(REDIS_LOWEST) dist build .build.log .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov *.egg-info
+	rm -rf $(VENV) .nox $(REDIS_LOWEST) dist build site .build.log .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov *.egg-info
