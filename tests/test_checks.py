@@ -214,6 +214,24 @@ CASES = [
         {"OUTGOING_CORRELATION_HOSTS": "search.internal"},
         id="E026-a-string",
     ),
+    pytest.param(
+        "E027",
+        "ERRORS",
+        {"ERRORS": [{**entry(4242), "deprecated": {"since": "2.4", "replacement": 4343}}]},
+        id="E027-unknown-replacement",
+    ),
+    *(
+        pytest.param("E028", "ERRORS", {"ERRORS": [{**entry(4242), "deprecated": bad}]}, id=label)
+        for label, bad in [
+            ("E028-a-string", "2.4"),
+            ("E028-no-since", {"replacement": 68300004}),
+            ("E028-unknown-key", {"since": "2.4", "colour": "red"}),
+            ("E028-empty-since", {"since": " "}),
+            ("E028-since-not-a-string", {"since": 2.4}),
+            ("E028-replaced-by-itself", {"since": "2.4", "replacement": 4242}),
+            ("E028-replacement-not-a-code", {"since": "2.4", "replacement": True}),
+        ]
+    ),
     *(
         pytest.param(
             "E026",

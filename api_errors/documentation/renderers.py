@@ -36,8 +36,24 @@ def _cell(value: object) -> str:
     return str(value).replace("|", "\\|").replace("\n", " ")
 
 
+def deprecation_note(row: ErrorRow) -> str:
+    """What the Markdown says of a deprecated code, in the active language."""
+    if row.deprecated is None:
+        return ""
+    since = row.deprecated["since"]
+    if row.replacement is None:
+        return _("deprecated since %(since)s") % {"since": since}
+    return _("deprecated since %(since)s, replaced by %(code)s") % {
+        "since": since,
+        "code": f"`{row.replacement}`",
+    }
+
+
 def markdown_row(row: ErrorRow) -> str:
-    cells = (row.code, row.http_status, row.message, row.category, "yes" if row.retryable else "no")
+    message = row.message
+    if row.deprecated is not None:
+        message = f"{message} ({deprecation_note(row)})"
+    cells = (row.code, row.http_status, message, row.category, "yes" if row.retryable else "no")
     return "| " + " | ".join(_cell(cell) for cell in cells) + " |"
 
 
