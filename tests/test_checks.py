@@ -232,6 +232,12 @@ CASES = [
             ("E028-replacement-not-a-code", {"since": "2.4", "replacement": True}),
         ]
     ),
+    pytest.param("E029", "LOCK_FILE", {"LOCK_FILE": 5}, id="E029-int"),
+    pytest.param("E029", "LOCK_FILE", {"LOCK_FILE": True}, id="E029-bool"),
+    pytest.param("E029", "LOCK_FILE", {"LOCK_FILE": ""}, id="E029-empty"),
+    pytest.param(
+        "E029", "LOCK_FILE", {"LOCK_FILE": "/no/such/directory/lock.json"}, id="E029-no-directory"
+    ),
     *(
         pytest.param(
             "E026",
@@ -559,6 +565,14 @@ def test_check_ids_are_in_order_and_each_one_is_exercised():
         "W002",
         "W003",
         "E022",
+        # The lock file's: tests/test_lock_file.py.
+        "E030",
+        "E031",
+        "E032",
+        "E033",
+        "E034",
+        "E035",
+        "W004",
     }
     assert defined == exercised
 

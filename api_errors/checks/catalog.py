@@ -38,6 +38,11 @@ def check_catalog(
     return messages
 
 
+def catalog_problems(conf: APIErrorsSettings) -> list[CheckMessage]:
+    """What is wrong with the catalog ``conf`` builds (entries, codes, conditions)."""
+    return _check_catalog(conf)[1]
+
+
 def _code_types(conf: APIErrorsSettings) -> tuple[type, ...]:
     try:
         return resolve_style(conf.STYLE).code_types
