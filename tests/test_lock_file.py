@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from dataclasses import replace
@@ -591,3 +592,32 @@ def test_a_condition_mapped_to_an_unknown_code_is_reported_by_e009_and_the_lock(
         ("api_errors.E009", "Condition 'not_found' maps to 12345, which is not in the catalog."),
         ("api_errors.E034", "condition 'not_found': answered by 68300008 instead of 68300007"),
     ]
+
+
+# --- the user documentation ------------------------------------------------------------
+
+DOCS = (ROOT / "docs" / "lock-file.md").read_text(encoding="utf-8")
+
+
+def test_the_docs_explain_every_id_of_deprecation_and_the_lock():
+    from api_errors.checks.base import PROBLEMS
+
+    explained = re.findall(r"^\| `api_errors\.([EW]\d{3})` \|", DOCS, re.M)
+    feature = [
+        i for i in PROBLEMS if i in {"E027", "E028", "E029"} or f"api_errors.{i}" in LOCK_IDS
+    ]
+    assert explained == feature
+
+
+def test_the_docs_snippets_run_as_written(lock_file):
+    settings_snippet, preset_snippet = re.findall(r"```python\n(.*?)```", DOCS, re.S)[:2]
+    namespace = {}
+    exec(compile(settings_snippet, "lock-file.md", "exec"), namespace)
+    with override_settings(API_ERRORS=settings_for(lock_file, **namespace["API_ERRORS"])):
+        assert [m.id for m in run_checks() if (m.id or "").startswith("api_errors.")] == []
+    exec(compile(preset_snippet, "lock-file.md", "exec"), namespace)
+    [deprecated] = [e for e in namespace["PRESET"].entries if e.deprecated is not None]
+    assert (deprecated.code, deprecated.deprecated.summary()) == (
+        68300006,
+        "deprecated since 2.4, replaced by 68300004",
+    )
