@@ -213,3 +213,14 @@ def test_a_preset_entry_whose_deprecation_is_not_one_is_reported():
 def test_a_well_formed_deprecation_passes_the_checks():
     with override_settings(API_ERRORS=DEPRECATING):
         assert [m for m in run_checks() if (m.id or "").startswith("api_errors.")] == []
+
+
+def test_settings_may_give_a_deprecation_object():
+    entry = {**deprecated_entry(68300096, 410), "deprecated": Deprecation("2.4", 68300004)}
+    with override_settings(API_ERRORS={"ERRORS": [entry]}):
+        assert [m for m in run_checks() if (m.id or "").startswith("api_errors.")] == []
+        rows = {
+            row["code"]: row
+            for row in json.loads(export("--format", "json"))["categories"][0]["errors"]
+        }
+    assert rows[68300096]["deprecated"] == {"since": "2.4", "replacement": 68300004}
