@@ -48,6 +48,8 @@ DEFAULTS: dict[str, Any] = {
     "INTEGRATIONS": [],
     "CORRELATION_ID_FROM_TRACE": False,
     "OUTGOING_CORRELATION_HOSTS": [],
+    # None: api_errors.lock.json in BASE_DIR (see api_errors.lock.storage).
+    "LOCK_FILE": None,
 }
 
 Built = TypeVar("Built")
@@ -91,6 +93,7 @@ class APIErrorsSettings:
         self.OUTGOING_CORRELATION_HOSTS: tuple[Any, ...] = _as_tuple(
             merged["OUTGOING_CORRELATION_HOSTS"]
         )
+        self.LOCK_FILE: Any = merged["LOCK_FILE"]
         # The WSGI META key of the correlation header, computed once.
         self.correlation_meta_key = "HTTP_" + str(self.CORRELATION_ID_HEADER).upper().replace(
             "-", "_"

@@ -282,6 +282,9 @@ def error_response(status: int, errors: list[ResolvedError], path: str) -> dict[
     context = RenderContext(path=path, correlation_id=None, conf=style.conf)
     described = "; ".join(f"{error.code}: {error.entry.message}" for error in errors)
     code_schema = style.code_schema([error.code for error in errors])
+    deprecated = deprecated_codes(errors)
+    if deprecated:
+        code_schema["description"] = deprecated
     return {
         "description": described,
         "headers": error_headers(status),
@@ -292,6 +295,17 @@ def error_response(status: int, errors: list[ResolvedError], path: str) -> dict[
             }
         },
     }
+
+
+def deprecated_codes(errors: list[ResolvedError]) -> str:
+    """Which of ``errors``' codes are deprecated, since when and what replaces them: an
+    ``enum`` cannot mark one value deprecated, so its description says it."""
+    notes = [
+        f"{error.code}: {error.entry.deprecated.summary()}"
+        for error in errors
+        if error.entry.deprecated is not None
+    ]
+    return "; ".join(notes) + "." if notes else ""
 
 
 def wrap_success(status: str, response: dict[str, Any]) -> None:

@@ -19,7 +19,11 @@ from api_errors.conf import APIErrorsSettings, get_settings, resolve, subclass_o
 from api_errors.conversion import status_to_api_error, to_api_error
 from api_errors.correlation import get_correlation_id
 from api_errors.integrations.base import active_integrations, notify_error
-from api_errors.reporting import report_error, report_render_failure
+from api_errors.reporting import (
+    report_deprecated_code,
+    report_error,
+    report_render_failure,
+)
 from api_errors.responses import build_error_response, fallback_response
 from api_errors.styles import RenderContext, Style, resolve_style
 
@@ -55,6 +59,9 @@ class ErrorPipeline:
         if integrations:
             # First: an error tracker listening to the signal sees what they record.
             notify_error(integrations, error, request, correlation_id)
+        deprecation = error.entry.deprecated
+        if deprecation is not None:
+            report_deprecated_code(error, deprecation, request, correlation_id)
         report_error(error, request, correlation_id, self.conf, send_signal=send_signal)
 
     def respond(self, error: ResolvedError, request: HttpRequest) -> HttpResponse:

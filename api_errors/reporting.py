@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Any
 
 from django.core.signals import got_request_exception
 from django.http import HttpRequest
 
-from api_errors.catalog.types import ResolvedError
+from api_errors.catalog.types import Code, Deprecation, ResolvedError
 from api_errors.conf import APIErrorsSettings, SettingError, resolve
 
 logger = logging.getLogger("api_errors")
@@ -100,6 +101,40 @@ def report_error(
         logger.error(message, *args, extra=extra)
     else:
         logger.log(level, message, *args, extra=extra)
+
+
+# Deprecated codes already logged by this process, so each is logged once.
+_deprecated_codes_seen: set[Code] = set()
+_deprecated_codes_lock = threading.Lock()
+
+
+def report_deprecated_code(
+    error: ResolvedError,
+    deprecation: Deprecation,
+    request: HttpRequest,
+    correlation_id: str | None,
+) -> None:
+    """The first answer with a deprecated code in this process logs one WARNING that names
+    it, so operators learn a client still gets it; the next ones log nothing more."""
+    with _deprecated_codes_lock:
+        if error.code in _deprecated_codes_seen:
+            return
+        _deprecated_codes_seen.add(error.code)
+    fields = request_fields(request, correlation_id)
+    logger.warning(
+        "%s %s answered with error code %s, %s (logged once per process) correlation_id=%s",
+        fields["method"],
+        fields["path"],
+        error.code,
+        deprecation.summary(),
+        fields["correlation_id"],
+        extra={
+            "error_code": error.code,
+            "deprecated_since": deprecation.since,
+            "replacement": deprecation.replacement,
+            **fields,
+        },
+    )
 
 
 def report_render_failure(what: str, request: HttpRequest, correlation_id: str | None) -> None:

@@ -140,7 +140,15 @@ def test_catalog_view_lists_the_active_catalog(client, settings, api_errors, row
     entries = response.json()["errors"]
     assert [(e["code"], e["http_status"], e["message"]) for e in entries] == rows
     for entry in entries:
-        assert set(entry) == {"code", "http_status", "message", "category", "retryable"}
+        assert set(entry) == {
+            "code",
+            "http_status",
+            "message",
+            "category",
+            "retryable",
+            "deprecated",
+        }
+        assert entry["deprecated"] is None
         assert entry["category"] in ("business", "platform")
         # Both documents ask clients to retry server-side errors.
         if entry["http_status"] >= 500:

@@ -214,6 +214,30 @@ CASES = [
         {"OUTGOING_CORRELATION_HOSTS": "search.internal"},
         id="E026-a-string",
     ),
+    pytest.param(
+        "E027",
+        "ERRORS",
+        {"ERRORS": [{**entry(4242), "deprecated": {"since": "2.4", "replacement": 4343}}]},
+        id="E027-unknown-replacement",
+    ),
+    *(
+        pytest.param("E028", "ERRORS", {"ERRORS": [{**entry(4242), "deprecated": bad}]}, id=label)
+        for label, bad in [
+            ("E028-a-string", "2.4"),
+            ("E028-no-since", {"replacement": 68300004}),
+            ("E028-unknown-key", {"since": "2.4", "colour": "red"}),
+            ("E028-empty-since", {"since": " "}),
+            ("E028-since-not-a-string", {"since": 2.4}),
+            ("E028-replaced-by-itself", {"since": "2.4", "replacement": 4242}),
+            ("E028-replacement-not-a-code", {"since": "2.4", "replacement": True}),
+        ]
+    ),
+    pytest.param("E029", "LOCK_FILE", {"LOCK_FILE": 5}, id="E029-int"),
+    pytest.param("E029", "LOCK_FILE", {"LOCK_FILE": True}, id="E029-bool"),
+    pytest.param("E029", "LOCK_FILE", {"LOCK_FILE": ""}, id="E029-empty"),
+    pytest.param(
+        "E029", "LOCK_FILE", {"LOCK_FILE": "/no/such/directory/lock.json"}, id="E029-no-directory"
+    ),
     *(
         pytest.param(
             "E026",
@@ -541,6 +565,14 @@ def test_check_ids_are_in_order_and_each_one_is_exercised():
         "W002",
         "W003",
         "E022",
+        # The lock file's: tests/test_lock_file.py.
+        "E030",
+        "E031",
+        "E032",
+        "E033",
+        "E034",
+        "E035",
+        "W004",
     }
     assert defined == exercised
 

@@ -433,6 +433,7 @@ def test_json_export():
         "message": "Resource not found",
         "category": BUSINESS,
         "retryable": False,
+        "deprecated": None,
         "anchor": "error-NOT_FOUND",
     }
     assert data["statuses"][0] == {

@@ -77,6 +77,10 @@ class Condition:
     ALL: tuple[str, ...] = FRAMEWORK + DOMAIN
 
 
+class MalformedDeprecation(TypeError):
+    """An entry's ``deprecated`` value is not a deprecation (api_errors.E028 reports it)."""
+
+
 @dataclass(frozen=True)
 class Deprecation:
     """A code clients should stop relying on: since which API version, and what replaces it."""
@@ -90,11 +94,25 @@ class Deprecation:
         if isinstance(value, Deprecation):
             return value
         if isinstance(value, Mapping):
-            return cls(**value)
-        raise TypeError(f"a deprecation is a Deprecation or dict, not {type(value).__name__}")
+            try:
+                return cls(**value)
+            except TypeError as exc:
+                raise MalformedDeprecation(
+                    f"a deprecation takes since and replacement: {exc}"
+                ) from exc
+        raise MalformedDeprecation(
+            f"a deprecation is a Deprecation or dict, not {type(value).__name__}"
+        )
 
     def describe(self) -> dict[str, Any]:
         return {"since": self.since, "replacement": self.replacement}
+
+    def summary(self) -> str:
+        """``deprecated since 2.4, replaced by 68300011``: how logs, checks and the schema
+        word it."""
+        if self.replacement is None:
+            return f"deprecated since {self.since}"
+        return f"deprecated since {self.since}, replaced by {self.replacement}"
 
 
 @dataclass(frozen=True)
@@ -116,6 +134,7 @@ class CatalogEntry:
             "message": str(self.message),
             "category": self.category,
             "retryable": self.retryable,
+            "deprecated": None if self.deprecated is None else self.deprecated.describe(),
         }
 
     @classmethod

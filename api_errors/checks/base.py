@@ -40,10 +40,21 @@ PROBLEMS: dict[str, str] = {
     "E024": "`LIMITS_RETRY_INTERVAL` is not a positive number of seconds",
     "E025": "an `INTEGRATIONS` entry is not an `Integration`, or its library is not installed",
     "E026": "`OUTGOING_CORRELATION_HOSTS` is not a list of host names",
+    "E027": "a deprecated code's replacement is not in the catalog",
+    "E028": "an entry's deprecation is malformed (not `{since, replacement}`, an empty `since`, "
+    "or the code replacing itself)",
+    "E029": "`LOCK_FILE` is not a file path in an existing directory",
+    "E030": "the lock file cannot be read, or is not a lock file",
+    "E031": "a locked code was removed that the lock did not have deprecated",
+    "E032": "a locked code, or a condition, answers with another HTTP status",
+    "E033": "a locked code's retryable flag changed",
+    "E034": "a locked condition is answered by another code",
+    "E035": "a locked code's type changed (integer or string)",
     "W001": "the middleware is not in `MIDDLEWARE`",
     "W002": "DRF's `EXCEPTION_HANDLER` is not `api_errors.handlers.exception_handler`",
     "W003": "rate limits or quotas count in a cache that is not shared and atomic (local "
     "memory, dummy, file, database)",
+    "W004": "a locked code's message changed",
 }
 
 

@@ -11,7 +11,15 @@ from django.core.checks import CheckMessage
 from api_errors.active import preset_for
 from api_errors.catalog.loader import build_catalog
 from api_errors.catalog.presets import PRESETS
-from api_errors.catalog.types import Catalog, CatalogEntry, Code, Condition, Preset
+from api_errors.catalog.types import (
+    Catalog,
+    CatalogEntry,
+    Code,
+    Condition,
+    Deprecation,
+    MalformedDeprecation,
+    Preset,
+)
 from api_errors.checks.base import checked_settings, message
 from api_errors.conf import SETTING_NAME, APIErrorsSettings, SettingError
 from api_errors.exceptions import APIError
@@ -28,6 +36,11 @@ def check_catalog(
     if catalog is not None:
         messages += _check_exception_codes(catalog)
     return messages
+
+
+def catalog_problems(conf: APIErrorsSettings) -> list[CheckMessage]:
+    """What is wrong with the catalog ``conf`` builds (entries, codes, conditions)."""
+    return _check_catalog(conf)[1]
 
 
 def _code_types(conf: APIErrorsSettings) -> tuple[type, ...]:
@@ -62,6 +75,8 @@ def _check_catalog(conf: APIErrorsSettings) -> tuple[Catalog | None, list[CheckM
     for index, value in enumerate(conf.ERRORS):
         try:
             extra.append(CatalogEntry.from_value(value))
+        except MalformedDeprecation as exc:
+            messages.append(_malformed_deprecation(f"{SETTING_NAME}['ERRORS'][{index}]: {exc}."))
         except TypeError as exc:
             messages.append(
                 message(
@@ -82,6 +97,7 @@ def _check_catalog(conf: APIErrorsSettings) -> tuple[Catalog | None, list[CheckM
         messages.append(_malformed_conditions(f"{SETTING_NAME}['CONDITIONS'] is malformed: {exc}"))
         return None, messages
     messages += _check_entries(catalog, preset, conf)
+    messages += _check_deprecations(catalog)
     messages += _check_conditions(catalog, conf)
     return catalog, messages
 
@@ -111,6 +127,47 @@ def _check_entries(
                 f"Error code {entry.code!r} has HTTP status {entry.http_status!r}.",
                 "Error statuses are integers from 400 to 599.",
             )
+
+
+def _check_deprecations(catalog: Catalog) -> Iterator[CheckMessage]:
+    for entry in catalog.entries:
+        deprecation = entry.deprecated
+        if deprecation is None:
+            continue
+        problem = _deprecation_problem(entry.code, deprecation)
+        if problem:
+            yield _malformed_deprecation(f"Error code {entry.code!r}'s deprecation {problem}.")
+        elif deprecation.replacement is not None and catalog.get(deprecation.replacement) is None:
+            yield message(
+                "E027",
+                f"Error code {entry.code!r} is replaced by {deprecation.replacement!r}, which is "
+                "not in the catalog.",
+                "Name a code of the catalog as the replacement (clients are sent to its row), "
+                "or None when nothing replaces it.",
+            )
+
+
+def _deprecation_problem(code: Code, deprecation: Any) -> str:
+    if not isinstance(deprecation, Deprecation):
+        return f"is {deprecation!r}, not a Deprecation"
+    if not isinstance(deprecation.since, str) or not deprecation.since.strip():
+        return "has no since (the API version clients were told in)"
+    replacement = deprecation.replacement
+    if replacement is not None and (
+        isinstance(replacement, bool) or not isinstance(replacement, int | str)
+    ):
+        return f"names {replacement!r} as replacement, which is not a code"
+    if replacement == code:
+        return "names the code itself as its replacement"
+    return ""
+
+
+def _malformed_deprecation(msg: str) -> CheckMessage:
+    return message(
+        "E028",
+        msg,
+        "Write 'deprecated': {'since': '2.4', 'replacement': <another code or None>}.",
+    )
 
 
 def _duplicate(code: Code, preset: Preset | None) -> CheckMessage:

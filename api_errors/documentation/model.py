@@ -118,11 +118,23 @@ class ErrorRow:
     message: str
     category: str
     retryable: bool
+    # ``{"since": ..., "replacement": ...}`` for a deprecated code, as the export writes it.
+    deprecated: dict[str, Any] | None
     anchor: str
 
     @property
     def tone(self) -> str:
         return status_tone(self.http_status)
+
+    @property
+    def replacement(self) -> Code | None:
+        return None if self.deprecated is None else self.deprecated["replacement"]
+
+    @property
+    def replacement_anchor(self) -> str | None:
+        """The fragment of the replacement's row, where clients read what to use instead."""
+        replacement = self.replacement
+        return None if replacement is None else anchor_for(replacement)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict
 from typing import Any
 
@@ -36,8 +36,22 @@ def _cell(value: object) -> str:
     return str(value).replace("|", "\\|").replace("\n", " ")
 
 
+def deprecation_note(deprecated: Mapping[str, Any]) -> str:
+    """What the Markdown says of a deprecated code, in the active language."""
+    since, replacement = deprecated["since"], deprecated["replacement"]
+    if replacement is None:
+        return _("deprecated since %(since)s") % {"since": since}
+    return _("deprecated since %(since)s, replaced by %(code)s") % {
+        "since": since,
+        "code": f"`{replacement}`",
+    }
+
+
 def markdown_row(row: ErrorRow) -> str:
-    cells = (row.code, row.http_status, row.message, row.category, "yes" if row.retryable else "no")
+    message = row.message
+    if row.deprecated is not None:
+        message = f"{message} ({deprecation_note(row.deprecated)})"
+    cells = (row.code, row.http_status, message, row.category, "yes" if row.retryable else "no")
     return "| " + " | ".join(_cell(cell) for cell in cells) + " |"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django import template
 from django.utils.html import escape, format_html
@@ -38,3 +39,9 @@ def json_highlight(text: object) -> SafeString:
         position = match.end()
     parts.append(escape(source[position:]))
     return mark_safe("".join(parts))
+
+
+@register.filter
+def replacement_link(row: Any) -> SafeString:
+    """A link to the row of the code that replaces ``row``'s deprecated one."""
+    return format_html('<a href="#{}">{}</a>', row.replacement_anchor, row.replacement)
