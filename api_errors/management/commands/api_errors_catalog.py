@@ -1,4 +1,5 @@
-"""``manage.py api_errors_catalog --format markdown|json|html``: the "Error Handling" page."""
+"""``manage.py api_errors_catalog --format markdown|json|html|typescript|python``: the "Error
+Handling" page, or the catalog as a client module."""
 
 from __future__ import annotations
 
@@ -8,22 +9,24 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
 from api_errors.active import preset_for, style_for
-from api_errors.documentation import FORMATS, describe_errors, render, settings_with
+from api_errors.documentation import EXPORT_FORMATS, export, settings_with
+from api_errors.documentation.clients import NotExportable
 from api_errors.styles import BUILTIN_STYLES
 
 
 class Command(BaseCommand):
     help = (
-        "Print the error documentation of the active catalog and style: the same content as "
-        "the Error Handling page."
+        "Print the error documentation of the active catalog and style (the same content as "
+        "the Error Handling page), or the catalog as a TypeScript or Python module."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--format",
-            choices=FORMATS,
+            choices=EXPORT_FORMATS,
             default="markdown",
-            help="Output format (default: markdown).",
+            help="Output format (default: markdown); typescript and python print a module of "
+            "the codes, their messages, statuses and retry flags, and the error body's type.",
         )
         parser.add_argument(
             "--style",
@@ -49,5 +52,8 @@ class Command(BaseCommand):
         except (ImportError, TypeError, ValueError) as exc:
             raise CommandError(f"Cannot load catalog {conf.CATALOG!r}: {exc}") from exc
         with translation.override(options["language"] or translation.get_language()):
-            text = render(describe_errors(conf), options["format"])
+            try:
+                text = export(conf, options["format"])
+            except NotExportable as exc:
+                raise CommandError(f"Cannot export the catalog: {exc}") from exc
         self.stdout.write(text, ending="")
