@@ -12,7 +12,12 @@ WORKERS ?= 4
 REDIS_LOWEST := .redis-lowest
 REDIS_LOWEST_PIN := redis==4.5.0
 
-.PHONY: install run serve test lint typecheck pytest fast matrix dist docs bench bench-flood bench-outage clean
+# The TypeScript compiler the tests compile the catalog's TypeScript export with, beside the
+# venv (tests/test_client_exports.py finds it there, and checks the pin matches).
+NODE_DIR := .node
+TYPESCRIPT_PIN := typescript@7.0.2
+
+.PHONY: install typescript run serve test lint typecheck pytest fast matrix dist docs bench bench-flood bench-outage clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,7 +30,19 @@ $(REDIS_LOWEST)/.installed: Makefile
 	$(BIN)/python -m pip install --quiet --no-deps --target $(REDIS_LOWEST) '$(REDIS_LOWEST_PIN)'
 	touch $@
 
+# Without npm the TypeScript tests skip (and fail in CI, which has npm).
+$(NODE_DIR)/.installed: Makefile
+	@if command -v npm > /dev/null; then \
+		rm -rf $(NODE_DIR) && \
+		npm install --loglevel=error --no-audit --no-fund --no-save --prefix $(NODE_DIR) '$(TYPESCRIPT_PIN)' && \
+		touch $@; \
+	else \
+		echo "npm not found: the tests that compile the TypeScript export skip (and fail in CI)"; \
+	fi
+
 install: $(STAMP)
+
+typescript: $(NODE_DIR)/.installed
 
 run: install
 	$(BIN)/python manage.py migrate --noinput
@@ -40,7 +57,7 @@ serve: install
 	$(BIN)/gunicorn example_project.wsgi --workers $(WORKERS) --bind 127.0.0.1:$(PORT) \
 		--access-logfile -
 
-pytest: install $(REDIS_LOWEST)/.installed
+pytest: install $(REDIS_LOWEST)/.installed $(NODE_DIR)/.installed
 	$(BIN)/python -m pytest --cov --cov-report=term-missing
 
 lint: install
@@ -100,4 +117,4 @@ bench-outage: install $(REDIS_LOWEST)/.installed
 	$(BIN)/python benchmarks/limits_outage.py
 
 clean:
-	rm -rf $(VENV) .nox $(REDIS_LOWEST) dist build site .build.log .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov *.egg-info
+	rm -rf $(VENV) .nox $(REDIS_LOWEST) $(NODE_DIR) dist build site .build.log .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov *.egg-info

@@ -4,6 +4,8 @@
 example rendered by the envelope code, status table, catalog tables by category, retry
 guidance, the correlation header); ``render_markdown``, ``render_json`` and
 ``render_html`` print it, so the page, the export and the server cannot disagree.
+``export`` prints any format ``manage.py api_errors_catalog`` offers, the client modules of
+``api_errors.documentation.clients`` (TypeScript, Python) included.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from api_errors.documentation.describe import (
     example_path_for,
     settings_with,
 )
+from api_errors.documentation.exports import EXPORT_FORMATS, export
 from api_errors.documentation.model import (
     EXAMPLE_CORRELATION_ID,
     FORMATS,
@@ -30,12 +33,14 @@ from api_errors.documentation.renderers import (
 
 __all__ = [
     "EXAMPLE_CORRELATION_ID",
+    "EXPORT_FORMATS",
     "FORMATS",
     "ErrorDocumentation",
     "anchor_for",
     "catalog_markdown_table",
     "describe_errors",
     "example_path_for",
+    "export",
     "render",
     "render_html",
     "render_json",

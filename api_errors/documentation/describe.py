@@ -127,29 +127,37 @@ def build_example(style: Style, catalog: Catalog, path: str | None = None) -> Ex
     )
 
 
-def status_rows(catalog: Catalog, rows: list[ErrorRow]) -> tuple[StatusRow, ...]:
-    """200/201, then every status an error of the catalog can be answered with; each code
-    once per status, in catalog order. Linear in the catalog's size."""
-    by_code = {row.code: row for row in rows}
-    position = {id(row): index for index, row in enumerate(rows)}
-    codes_by_status: dict[int, dict[Code, ErrorRow]] = {}
-    for row in rows:
-        codes_by_status.setdefault(row.http_status, {}).setdefault(row.code, row)
+def entries_by_status(catalog: Catalog) -> dict[int, list[CatalogEntry]]:
+    """Every status an error of the catalog can be answered with, ascending, and its entries:
+    each code once per status, in catalog order. Linear in the catalog's size."""
+    position = {id(entry): index for index, entry in enumerate(catalog.entries)}
+    by_status: dict[int, dict[Code, CatalogEntry]] = {}
+    for entry in catalog.entries:
+        by_status.setdefault(entry.http_status, {}).setdefault(entry.code, entry)
     for rule in catalog.conditions.values():
-        row_for_rule = by_code.get(rule.code)
-        if row_for_rule is not None:
-            status = rule.http_status or row_for_rule.http_status
-            codes_by_status.setdefault(status, {}).setdefault(row_for_rule.code, row_for_rule)
+        answering = catalog.get(rule.code)
+        if answering is not None:
+            status = rule.http_status or answering.http_status
+            by_status.setdefault(status, {}).setdefault(answering.code, answering)
+    return {
+        status: sorted(found.values(), key=lambda entry: position[id(entry)])
+        for status, found in sorted(by_status.items())
+    }
+
+
+def status_rows(catalog: Catalog, rows: list[ErrorRow]) -> tuple[StatusRow, ...]:
+    """200/201, then every status an error of the catalog can be answered with."""
+    row_of = {id(entry): row for entry, row in zip(catalog.entries, rows, strict=True)}
+    entries = entries_by_status(catalog)
     result = []
-    for status in (*SUCCESS_STATUSES, *sorted(codes_by_status)):
+    for status in (*SUCCESS_STATUSES, *entries):
         meaning, causes = STATUS_NOTES.get(status, (None, None))
-        listed = codes_by_status.get(status, {}).values()
         result.append(
             StatusRow(
                 status=status,
                 meaning=str(meaning) if meaning else status_text(status).partition(" ")[2],
                 causes=str(causes) if causes else "",
-                errors=tuple(sorted(listed, key=lambda row: position[id(row)])),
+                errors=tuple(row_of[id(entry)] for entry in entries.get(status, ())),
             )
         )
     return tuple(result)

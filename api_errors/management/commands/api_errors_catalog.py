@@ -1,4 +1,5 @@
-"""``manage.py api_errors_catalog``: the "Error Handling" page (``--format markdown|json|html``),
+"""``manage.py api_errors_catalog``: the "Error Handling" page
+(``--format markdown|json|html``), the catalog as a client module (``typescript|python``),
 or the catalog's lock file (``--lock`` writes it, ``--check`` compares it, as
 ``makemigrations --check`` does)."""
 
@@ -15,7 +16,8 @@ from api_errors.active import catalog_for, preset_for, style_for
 from api_errors.catalog.types import Catalog
 from api_errors.checks.catalog import catalog_problems
 from api_errors.conf import APIErrorsSettings, SettingError
-from api_errors.documentation import FORMATS, describe_errors, render, settings_with
+from api_errors.documentation import EXPORT_FORMATS, export, settings_with
+from api_errors.documentation.clients import NotExportable
 from api_errors.lock import (
     LockFileError,
     compare,
@@ -29,17 +31,19 @@ from api_errors.styles import BUILTIN_STYLES
 
 class Command(BaseCommand):
     help = (
-        "Print the error documentation of the active catalog and style: the same content as "
-        "the Error Handling page. With --lock, record the catalog in its lock file; with "
-        "--check, exit non-zero when the catalog differs from it."
+        "Print the error documentation of the active catalog and style (the same content as "
+        "the Error Handling page), or the catalog as a TypeScript or Python module. With "
+        "--lock, record the catalog in its lock file; with --check, exit non-zero when the "
+        "catalog differs from it."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         action = parser.add_mutually_exclusive_group()
         action.add_argument(
             "--format",
-            choices=FORMATS,
-            help="Output format (default: markdown).",
+            choices=EXPORT_FORMATS,
+            help="Output format (default: markdown); typescript and python print a module of "
+            "the codes, their messages, statuses and retry flags, and the error body's type.",
         )
         action.add_argument(
             "--lock",
@@ -92,7 +96,10 @@ class Command(BaseCommand):
                 self.check_lock(path, catalog)
             return
         with translation.override(options["language"] or translation.get_language()):
-            text = render(describe_errors(conf), options["format"] or "markdown")
+            try:
+                text = export(conf, options["format"] or "markdown")
+            except NotExportable as exc:
+                raise CommandError(f"Cannot export the catalog: {exc}") from exc
         self.stdout.write(text, ending="")
 
     def lock_target(self, conf: APIErrorsSettings) -> tuple[Path, Catalog]:
