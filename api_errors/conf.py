@@ -48,6 +48,7 @@ DEFAULTS: dict[str, Any] = {
     "INTEGRATIONS": [],
     "CORRELATION_ID_FROM_TRACE": False,
     "OUTGOING_CORRELATION_HOSTS": [],
+    "FIELD_NAME_CASE": "unchanged",
 }
 
 Built = TypeVar("Built")
@@ -91,6 +92,8 @@ class APIErrorsSettings:
         self.OUTGOING_CORRELATION_HOSTS: tuple[Any, ...] = _as_tuple(
             merged["OUTGOING_CORRELATION_HOSTS"]
         )
+        # "unchanged" or "camel" (api_errors.field_paths); anything else is left unchanged.
+        self.FIELD_NAME_CASE: Any = merged["FIELD_NAME_CASE"]
         # The WSGI META key of the correlation header, computed once.
         self.correlation_meta_key = "HTTP_" + str(self.CORRELATION_ID_HEADER).upper().replace(
             "-", "_"

@@ -40,6 +40,7 @@ PROBLEMS: dict[str, str] = {
     "E024": "`LIMITS_RETRY_INTERVAL` is not a positive number of seconds",
     "E025": "an `INTEGRATIONS` entry is not an `Integration`, or its library is not installed",
     "E026": "`OUTGOING_CORRELATION_HOSTS` is not a list of host names",
+    "E027": '`FIELD_NAME_CASE` is not `"unchanged"` or `"camel"`',
     "W001": "the middleware is not in `MIDDLEWARE`",
     "W002": "DRF's `EXCEPTION_HANDLER` is not `api_errors.handlers.exception_handler`",
     "W003": "rate limits or quotas count in a cache that is not shared and atomic (local "

@@ -6,8 +6,9 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from api_errors.catalog.types import ResolvedError
+from api_errors.catalog.types import FieldError, ResolvedError
 from api_errors.http_values import status_phrase
+from api_errors.locations import located_field_errors
 from api_errors.styles.base import (
     PROBLEM_JSON,
     EnvelopeField,
@@ -52,6 +53,12 @@ class ProblemStyle(Style):
             "instance": context.path,
             "code": error.code,
         }
+
+    def field_errors(self, error: ResolvedError, context: RenderContext) -> list[FieldError]:
+        """Each item with its ``pointer`` and ``location`` (RFC 9457 section 3)."""
+        return located_field_errors(
+            error.errors or [], error.exception, context.request, self.conf.FIELD_NAME_CASE
+        )
 
     @classmethod
     def fallback(cls, path: str) -> dict[str, Any]:
