@@ -10,7 +10,8 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework.exceptions import ParseError
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import ErrorDetail, ParseError
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.settings import api_settings
 
@@ -90,3 +91,15 @@ def field_source(exc: BaseException | None) -> Any:
     if isinstance(exc, DjangoValidationError):
         return getattr(exc, "error_dict", None)
     return None
+
+
+def sample_detail() -> dict[str, Any]:
+    """A serializer's detail for one bad value in a list of items: the field error the
+    schema's and the "Error Handling" page's examples show, in the active language."""
+    message = ErrorDetail(_("A valid number is required."), code="invalid")
+    return {"items": [{}, {"unit_price": [message]}]}
+
+
+def sample_field_errors() -> list[FieldError]:
+    """``sample_detail`` as the ``errors`` items."""
+    return flatten_drf_detail(sample_detail())

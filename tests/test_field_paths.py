@@ -3,14 +3,20 @@ validation items, each with a JSON Pointer to the member at fault and where it w
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.conf import settings as django_settings
+from django.test import override_settings
+from drf_spectacular.generators import SchemaGenerator
+from openapi_spec_validator import validate
 
 import api_errors
 from api_errors.active import get_catalog
 from api_errors.catalog import Location
 from api_errors.conf import get_settings
 from api_errors.conversion import to_api_error
+from api_errors.documentation import describe_errors, render_html
 from api_errors.field_paths import MAX_DOTS_IN_KEY, camel_case
 from api_errors.styles import RenderContext, StatusStyle
 from tests.field_path_views import HEADER_ERROR, SORT_ERROR, order
@@ -538,3 +544,80 @@ def test_a_style_of_ones_own_gets_the_paths_in_the_case(client, settings):
     [violations] = response.json()["error"]["details"]
     assert violations["@type"] == BAD_REQUEST
     assert [item["field"] for item in violations["fieldViolations"]] == FIELDS["camel"]
+
+
+def schema_for(**api_errors_settings):
+    with override_settings(API_ERRORS=api_errors_settings):
+        schema = SchemaGenerator(urlconf="tests.urls_openapi").get_schema(public=True)
+    return json.loads(json.dumps(schema, default=str))
+
+
+def documented_400(schema, media_type):
+    return schema["paths"]["/api/items/{item_id}/"]["post"]["responses"]["400"]["content"][
+        media_type
+    ]
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_the_problem_schema_documents_pointer_and_location(case):
+    schema = schema_for(STYLE="problem", FIELD_NAME_CASE=case)
+    validate(schema)
+    media = documented_400(schema, "application/problem+json")
+    item = media["schema"]["properties"]["errors"]["items"]
+
+    assert item["required"] == ["field", "code", "message", "pointer", "location"]
+    assert item["properties"]["location"]["enum"] == ["body", "query", "path", "header"]
+    pointer = item["properties"]["pointer"]
+    assert (pointer["type"], pointer["format"]) == ("string", "uri-reference")
+    camel = case == "camel"
+    expected = {
+        "field": "items.1.unitPrice" if camel else "items.1.unit_price",
+        "code": "invalid",
+        "message": "A valid number is required.",
+        "pointer": "#/items/1/unitPrice" if camel else "#/items/1/unit_price",
+        "location": "body",
+    }
+    assert media["example"]["errors"] == [expected] == [item["example"]]
+    assert pointer["example"] == expected["pointer"]
+
+
+@pytest.mark.parametrize("style", ["status", "success"])
+def test_the_other_schemas_document_the_three_keys_in_the_case(style):
+    schema = schema_for(STYLE=style, FIELD_NAME_CASE="camel")
+    validate(schema)
+    media = documented_400(schema, "application/json")
+
+    assert list(media["schema"]["properties"]["errors"]["items"]["properties"]) == [
+        "field",
+        "code",
+        "message",
+    ]
+    assert media["example"]["errors"] == [
+        {"field": "items.1.unitPrice", "code": "invalid", "message": "A valid number is required."}
+    ]
+
+
+@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("style", STYLES)
+def test_the_pages_example_is_what_the_example_endpoint_sends(client, style, case):
+    with override_settings(API_ERRORS={"STYLE": style, "FIELD_NAME_CASE": case}):
+        doc = describe_errors()
+        page = render_html(doc)
+        sent = client.get(f"/api/examples/errors/{doc.example.code}/")
+    [item] = doc.example.body["errors"]
+
+    assert sent.json() == doc.example.body
+    assert item["field"] == ("items.1.unitPrice" if case == "camel" else "items.1.unit_price")
+    assert item["field"] in page
+    fields = {field.name: field.description for field in doc.fields}
+    if style == "problem":
+        assert item["pointer"] == "#/" + item["field"].replace(".", "/")
+        assert "`pointer` is a JSON Pointer" in fields["errors"]
+    else:
+        assert set(item) == {"field", "code", "message"}
+        assert "pointer" not in fields["errors"]
+
+
+def test_other_codes_examples_carry_no_field_errors(client):
+    body = client.get("/api/examples/errors/68300007/").json()
+    assert "errors" not in body

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from api_errors.documentation.describe import (
     describe_errors,
+    example_field_errors,
     example_path_for,
     settings_with,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "anchor_for",
     "catalog_markdown_table",
     "describe_errors",
+    "example_field_errors",
     "example_path_for",
     "render",
     "render_html",

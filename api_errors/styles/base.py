@@ -145,7 +145,7 @@ class Style:
         """The error body's schema, its code limited by ``code_schema``."""
         properties = self.error_properties(status, code_schema)
         optional: dict[str, Any] = {
-            ERRORS_KEY: {"type": "array", "items": FIELD_ERROR_SCHEMA},
+            ERRORS_KEY: {"type": "array", "items": self.field_error_schema()},
             CORRELATION_KEY: {"type": "string"},
             DEBUG_KEY: {"type": "object"},
         }
@@ -155,6 +155,10 @@ class Style:
             "properties": {**properties, **optional},
             "additionalProperties": False,
         }
+
+    def field_error_schema(self) -> dict[str, Any]:
+        """The schema of one ``errors`` item."""
+        return FIELD_ERROR_SCHEMA
 
     def success_schema(self, data_schema: dict[str, Any]) -> dict[str, Any]:
         """The schema of a wrapped successful body around ``data_schema``."""
@@ -191,15 +195,7 @@ class Style:
 
     def fields(self) -> tuple[EnvelopeField, ...]:
         fields = self.own_fields()
-        fields.append(
-            EnvelopeField(
-                ERRORS_KEY,
-                _(
-                    "Only on validation errors: a list of `{field, code, message}` objects, "
-                    "one per problem."
-                ),
-            )
-        )
+        fields.append(EnvelopeField(ERRORS_KEY, self.errors_description()))
         if self.conf.CORRELATION_ID_IN_BODY:
             fields.append(
                 EnvelopeField(
@@ -209,6 +205,13 @@ class Style:
                 )
             )
         return tuple(fields)
+
+    def errors_description(self) -> str:
+        """The page's description of ``errors``, whose items ``field_errors`` makes."""
+        return _(
+            "Only on validation errors: a list of `{field, code, message}` objects, "
+            "one per problem."
+        )
 
     def practices(
         self, *, retry: Practice, logging: Practice, friendly: Practice
