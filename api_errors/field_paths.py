@@ -14,7 +14,6 @@ from typing import Any
 from urllib.parse import quote
 
 from api_errors.catalog.types import FieldError
-from api_errors.validation import non_field_key
 
 UNCHANGED = "unchanged"
 CAMEL = "camel"
@@ -26,6 +25,7 @@ _UNDERSCORE = re.compile(r"[a-z0-9]?_[a-z0-9]")
 # What a URI fragment may hold besides letters, digits and ``-._~`` (RFC 3986 section 3.5);
 # ``/`` only separates segments, a ``/`` inside a name being written ``~1`` first.
 _FRAGMENT_SAFE = "!$&'()*+,;=:@/?"
+_PLAIN = re.compile(r"[A-Za-z0-9_.-]*").fullmatch
 
 
 def _join_camel(match: re.Match[str]) -> str:
@@ -97,10 +97,11 @@ def _index(text: str) -> int | None:
     return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
 
 
-def pointer_segments(segments: list[str]) -> list[str]:
-    """The members a pointer walks: a trailing non-field key names none, so an error of a
-    whole object points at that object (``#/address``, or ``#`` for the whole document)."""
-    if segments and segments[-1] == non_field_key():
+def pointer_segments(segments: list[str], non_field: str) -> list[str]:
+    """The members a pointer walks: a trailing ``non_field`` key (``validation.non_field_key``)
+    names none, so an error of a whole object points at that object (``#/address``, or
+    ``#`` for the whole document)."""
+    if segments and segments[-1] == non_field:
         return segments[:-1]
     return segments
 
@@ -108,7 +109,10 @@ def pointer_segments(segments: list[str]) -> list[str]:
 def json_pointer(segments: list[str]) -> str:
     """``#/items/1/unitPrice``: each segment escaped as RFC 6901 says (``~`` as ``~0``, ``/``
     as ``~1``), then percent-encoded where a URI fragment requires it (section 6)."""
-    return "#" + "".join(
-        "/" + quote(segment.replace("~", "~0").replace("/", "~1"), safe=_FRAGMENT_SAFE)
-        for segment in segments
-    )
+    return "".join(["#", *("/" + _escaped(segment) for segment in segments)])
+
+
+def _escaped(segment: str) -> str:
+    if _PLAIN(segment):  # a field name or an index, as nearly all are: nothing to escape
+        return segment
+    return quote(segment.replace("~", "~0").replace("/", "~1"), safe=_FRAGMENT_SAFE)

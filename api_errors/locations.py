@@ -73,12 +73,12 @@ def _data_location(data: Any, request: HttpRequest | None, view_kwargs: Any) -> 
     return Location.BODY
 
 
-def location_by_name(name: str | None, request: HttpRequest | None) -> str:
+def location_by_name(name: str | None, url_kwargs: Any, query: Any) -> str:
     """Rule 3: the top-level ``name`` among the URL's arguments, then the query's."""
-    if request is not None and name is not None:
-        if name in _url_kwargs(request):
+    if name is not None:
+        if name in url_kwargs:
             return Location.PATH
-        if name in _query(request):
+        if name in query:
             return Location.QUERY
     return Location.BODY
 
@@ -88,8 +88,10 @@ def _url_kwargs(request: HttpRequest | None) -> Any:
     return getattr(match, "kwargs", None) or {}
 
 
-def _query(request: HttpRequest) -> Any:
+def _query(request: HttpRequest | None) -> Any:
     """``request.GET``; empty if the query string cannot be parsed (the error may be that)."""
+    if request is None:
+        return {}
     try:
         return request.GET
     except Exception:
@@ -110,6 +112,8 @@ def located_field_errors(
     joined from, so a key with a dot or a slash in it stays one member.
     """
     source = field_source(exception)
+    non_field = non_field_key()
+    url_kwargs, query = _url_kwargs(request), _query(request)
     origin: str | None = None
     origin_known = False
     located: list[FieldError] = []
@@ -120,9 +124,9 @@ def located_field_errors(
         if location is None:
             if not origin_known:
                 origin, origin_known = origin_location(exception, request), True
-            name = segments[0] if segments and segments[0] != non_field_key() else None
-            location = origin or location_by_name(name, request)
-        members = pointer_segments(segments)
+            name = segments[0] if segments and segments[0] != non_field else None
+            location = origin or location_by_name(name, url_kwargs, query)
+        members = pointer_segments(segments, non_field)
         entry = dict(item)
         entry.pop("location", None)  # given or not, it comes last, after the pointer
         if case == CAMEL:
