@@ -27,7 +27,7 @@ from rest_framework.fields import Field
 from rest_framework.request import Request
 from rest_framework.serializers import BaseSerializer
 
-from api_errors.catalog.types import Condition, FieldError
+from api_errors.catalog.types import Condition, FieldError, Location
 
 
 def _getter_code(owner: type, name: str) -> CodeType:
@@ -36,18 +36,17 @@ def _getter_code(owner: type, name: str) -> CodeType:
     return function.__code__  # type: ignore[no-any-return]
 
 
-# Code objects of the functions that read the request: DRF's parsing step, Django's body,
-# form and query-string parsing, and URL converters (called from RoutePattern.match).
-READING_CODES: frozenset[CodeType] = frozenset(
-    {
-        Request._parse.__code__,  # type: ignore[attr-defined]
-        HttpRequest._load_post_and_files.__code__,
-        _getter_code(HttpRequest, "body"),
-        _getter_code(WSGIRequest, "GET"),
-        _getter_code(ASGIRequest, "GET"),
-        RoutePattern.match.__code__,
-    }
-)
+# Code objects of the functions that read the request, and the part of it each reads: DRF's
+# parsing step, Django's body, form and query-string parsing, and URL converters (called
+# from RoutePattern.match).
+READERS: dict[CodeType, str] = {
+    Request._parse.__code__: Location.BODY,  # type: ignore[attr-defined]
+    HttpRequest._load_post_and_files.__code__: Location.BODY,
+    _getter_code(HttpRequest, "body"): Location.BODY,
+    _getter_code(WSGIRequest, "GET"): Location.QUERY,
+    _getter_code(ASGIRequest, "GET"): Location.QUERY,
+    RoutePattern.match.__code__: Location.PATH,
+}
 CONVERTING = "to_internal_value"
 # The server's own resources failing: a 5xx wherever they are raised.
 SERVER_SIDE = (DatabaseError, OSError, MemoryError)
@@ -81,7 +80,7 @@ def client_input_error(exc: BaseException) -> ClientInputError | None:
     converting: Field[Any, Any, Any, Any] | None = None
     while tb is not None:
         frame = tb.tb_frame
-        if frame.f_code in READING_CODES:
+        if frame.f_code in READERS:
             reading = True
         elif frame.f_code.co_name == CONVERTING:
             candidate = frame.f_locals.get("self")

@@ -50,6 +50,7 @@ DEFAULTS: dict[str, Any] = {
     "OUTGOING_CORRELATION_HOSTS": [],
     # None: api_errors.lock.json in BASE_DIR (see api_errors.lock.storage).
     "LOCK_FILE": None,
+    "FIELD_NAME_CASE": "unchanged",
 }
 
 Built = TypeVar("Built")
@@ -94,6 +95,8 @@ class APIErrorsSettings:
             merged["OUTGOING_CORRELATION_HOSTS"]
         )
         self.LOCK_FILE: Any = merged["LOCK_FILE"]
+        # "unchanged" or "camel" (api_errors.field_paths); anything else is left unchanged.
+        self.FIELD_NAME_CASE: Any = merged["FIELD_NAME_CASE"]
         # The WSGI META key of the correlation header, computed once.
         self.correlation_meta_key = "HTTP_" + str(self.CORRELATION_ID_HEADER).upper().replace(
             "-", "_"

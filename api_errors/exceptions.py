@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from api_errors.catalog.types import Code, Condition, Message
+from api_errors.catalog.types import Code, Condition, FieldError, Location, Message
 from api_errors.deprecation import renamed
 
 
@@ -42,6 +42,9 @@ class APIError(Exception):
 
         ``alert=False`` marks a 5xx the server sends on purpose: it is logged without a
         traceback and does not send ``got_request_exception`` to error trackers.
+
+        An item of ``errors`` may say where its value was sent: ``"location"`` is one of
+        ``Location.ALL`` (the problem style shows it; it is worked out when left out).
         """
         if code is not None:
             self.code = code
@@ -51,7 +54,7 @@ class APIError(Exception):
         super().__init__(message if message is not None else self.code or self.condition)
         self.message = message
         self.alert = alert
-        self.errors = [dict(item) for item in errors] if errors is not None else None
+        self.errors = _field_errors(errors) if errors is not None else None
         self.headers = dict(headers or {})
         self.retry_after = retry_after
 
@@ -60,6 +63,19 @@ class APIError(Exception):
         if self.code is not None:
             return self.code
         return (self.codes or {}).get(catalog_name)
+
+
+def _field_errors(errors: Sequence[Mapping[str, Any]]) -> list[FieldError]:
+    """Copies of ``errors``; a location that is not one of ``Location.ALL`` is a bug of the
+    view, refused where it is written."""
+    items = [dict(item) for item in errors]
+    for item in items:
+        location = item.get("location")
+        if location is not None and location not in Location.ALL:
+            raise ValueError(
+                f"field error location {location!r} is not one of {', '.join(Location.ALL)}"
+            )
+    return items
 
 
 class InvalidParameter(APIError):

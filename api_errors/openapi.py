@@ -48,6 +48,7 @@ from api_errors.limits.policies import Policy, fail_open
 from api_errors.limits.throttling import PolicyThrottle
 from api_errors.renderers import EnvelopeJSONRenderer
 from api_errors.styles import RenderContext
+from api_errors.validation import sample_detail
 
 # Permissions that refuse only the anonymous (these exact classes, not subclasses).
 AUTHENTICATION_ONLY = (IsAuthenticated, IsAuthenticatedOrReadOnly)
@@ -170,7 +171,8 @@ class ErrorsAutoSchema(AutoSchema):
             exceptions.append(drf_exceptions.NotFound())
         if "requestBody" in operation:
             exceptions += [
-                drf_exceptions.ValidationError({}),
+                # Its example shows one field error, as a serializer reports it.
+                drf_exceptions.ValidationError(sample_detail()),
                 drf_exceptions.ParseError(),
                 drf_exceptions.UnsupportedMediaType("*/*"),
                 RequestDataTooBig(),

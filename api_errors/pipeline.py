@@ -66,7 +66,10 @@ class ErrorPipeline:
 
     def respond(self, error: ResolvedError, request: HttpRequest) -> HttpResponse:
         context = RenderContext(
-            path=request.path, correlation_id=self.correlation_id(request), conf=self.conf
+            path=request.path,
+            correlation_id=self.correlation_id(request),
+            conf=self.conf,
+            request=request,
         )
         return build_error_response(error, context, self.style)
 

@@ -10,12 +10,16 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import ErrorDetail, ParseError
+from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.settings import api_settings
 
 from api_errors.catalog.types import FieldError
 
 
-def _non_field() -> str:
+def non_field_key() -> str:
+    """The field of errors that belong to no field: DRF's ``NON_FIELD_ERRORS_KEY``."""
     return str(api_settings.NON_FIELD_ERRORS_KEY)
 
 
@@ -62,9 +66,9 @@ def _collect(detail: Any, field: str | None, items: list[FieldError]) -> None:
             if isinstance(item, _NESTED):
                 _collect(item, str(index) if field is None else f"{field}.{index}", items)
             else:
-                items.append(_leaf(_non_field() if field is None else field, item))
+                items.append(_leaf(non_field_key() if field is None else field, item))
     else:
-        items.append(_leaf(_non_field() if field is None else field, detail))
+        items.append(_leaf(non_field_key() if field is None else field, detail))
 
 
 def flatten_django_validation_error(exc: DjangoValidationError) -> list[FieldError]:
@@ -72,8 +76,30 @@ def flatten_django_validation_error(exc: DjangoValidationError) -> list[FieldErr
     if hasattr(exc, "error_dict"):
         items: list[FieldError] = []
         for field, errors in exc.error_dict.items():
-            name = _non_field() if field == NON_FIELD_ERRORS else str(field)
+            name = non_field_key() if field == NON_FIELD_ERRORS else str(field)
             for error in errors:
                 items.extend(_leaf(name, message, error.code) for message in error)
         return items
-    return [_leaf(_non_field(), next(iter(error)), error.code) for error in exc.error_list]
+    return [_leaf(non_field_key(), next(iter(error)), error.code) for error in exc.error_list]
+
+
+def field_source(exc: BaseException | None) -> Any:
+    """What ``exc``'s items were flattened from (DRF's ``detail``, Django's ``error_dict``),
+    where a key with a dot in it can be told from nesting; ``None`` for items given whole."""
+    if isinstance(exc, DRFValidationError | ParseError):
+        return exc.detail
+    if isinstance(exc, DjangoValidationError):
+        return getattr(exc, "error_dict", None)
+    return None
+
+
+def sample_detail() -> dict[str, Any]:
+    """A serializer's detail for one bad value in a list of items: the field error the
+    schema's and the "Error Handling" page's examples show, in the active language."""
+    message = ErrorDetail(_("A valid number is required."), code="invalid")
+    return {"items": [{}, {"unit_price": [message]}]}
+
+
+def sample_field_errors() -> list[FieldError]:
+    """``sample_detail`` as the ``errors`` items."""
+    return flatten_drf_detail(sample_detail())

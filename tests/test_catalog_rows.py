@@ -58,6 +58,19 @@ DRIVE_IDS = [code for code, _, _ in DRIVE_ROWS]
 
 TYPE_URI = "https://docs.example.com/errors#{code}"
 
+# The example of the code that answers validation errors carries the page's sample item.
+SAMPLE = {
+    "field": "items.1.unit_price",
+    "code": "invalid",
+    "message": "A valid number is required.",
+}
+LOCATED_SAMPLE = {**SAMPLE, "pointer": "#/items/1/unit_price", "location": "body"}
+
+
+def sample_errors(code, item=SAMPLE):
+    """The ``errors`` key of ``code``'s example: only the validation code's has one."""
+    return {"errors": [item]} if code in (68300004, "INVALID_ARGUMENT") else {}
+
 
 def assert_common_headers(response, status, content_type="application/json"):
     assert response.status_code == status
@@ -75,7 +88,12 @@ def test_platform_row_in_status_style(client, code, status, message):
     response = client.get(f"/api/examples/errors/{code}/")
 
     assert_common_headers(response, status)
-    assert response.json() == {"status": False, "error_code": code, "error_message": message}
+    assert response.json() == {
+        "status": False,
+        "error_code": code,
+        "error_message": message,
+        **sample_errors(code),
+    }
 
 
 @override_settings(API_ERRORS={"STYLE": "success"})
@@ -84,7 +102,12 @@ def test_drive_row_in_success_style(client, code, status, message):
     response = client.get(f"/api/examples/errors/{code}/")
 
     assert_common_headers(response, status)
-    assert response.json() == {"success": False, "message": message, "error_code": code}
+    assert response.json() == {
+        "success": False,
+        "message": message,
+        "error_code": code,
+        **sample_errors(code),
+    }
 
 
 @override_settings(API_ERRORS={"STYLE": "problem"})
@@ -101,6 +124,7 @@ def test_drive_row_in_problem_style(client, code, status, message):
         "detail": message,
         "instance": path,
         "code": code,
+        **sample_errors(code, LOCATED_SAMPLE),
     }
 
 
@@ -118,6 +142,7 @@ def test_drive_row_in_problem_style_with_type_uri(client, code, status, message)
         "detail": message,
         "instance": path,
         "code": code,
+        **sample_errors(code, LOCATED_SAMPLE),
     }
 
 

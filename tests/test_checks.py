@@ -254,6 +254,17 @@ CASES = [
             ("int", 5),
         ]
     ),
+    *(
+        pytest.param("E036", "FIELD_NAME_CASE", {"FIELD_NAME_CASE": bad}, id=f"E036-{label}")
+        for label, bad in [
+            ("snake", "snake"),
+            ("capitalised", "Camel"),
+            ("camelCase", "camelCase"),
+            ("none", None),
+            ("bool", True),
+            ("list", ["camel"]),
+        ]
+    ),
 ]
 
 
@@ -371,6 +382,11 @@ def test_valid_custom_settings_pass():
         }
     )
     assert ids == set()
+
+
+@pytest.mark.parametrize("case", ["unchanged", "camel"])
+def test_both_field_name_cases_pass(case):
+    assert reported_ids({"FIELD_NAME_CASE": case}) == set()
 
 
 # --- E018: exception classes declaring a code ---------------------------------------

@@ -446,6 +446,13 @@ def test_json_export():
         "success": False,
         "message": "Invalid input: parameter validation, type mismatch, or malformed body",
         "error_code": "INVALID_ARGUMENT",
+        "errors": [
+            {
+                "field": "items.1.unit_price",
+                "code": "invalid",
+                "message": "A valid number is required.",
+            }
+        ],
     }
     assert data["example"]["headers"]["Content-Type"] == "application/json"
     assert data["retry"]["codes"] == ["STATE_NOT_READY", "INTERNAL_ERROR"]

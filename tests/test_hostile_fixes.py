@@ -122,8 +122,9 @@ def test_number_out_of_range_in_a_nested_field_names_the_dotted_path(
     response = post_json(client, "/api/hostile/place/", body)
 
     assert error_of(response, style) == (400, VALIDATION[style])
+    located = {"pointer": "#/address/city", "location": "body"} if style == "problem" else {}
     assert response.json()["errors"] == [
-        {"field": "address.city", "code": "invalid", "message": "Invalid value."}
+        {"field": "address.city", "code": "invalid", "message": "Invalid value.", **located}
     ]
 
 

@@ -31,7 +31,9 @@ LAYERS = [
     "api_errors.exceptions",
     "api_errors.declarations",
     "api_errors.validation",
+    "api_errors.field_paths",
     "api_errors.client_input",
+    "api_errors.locations",
     # envelope styles, and what the settings select
     "api_errors.styles.base",
     "api_errors.styles.status",

@@ -193,6 +193,10 @@ def test_parse_error_carries_the_parse_message(client):
     assert item["message"].startswith("JSON parse error - ")
 
 
+# RFC 9457 section 3: the problem style's items also say where the member at fault is.
+LOCATED = {"problem": {"pointer": "#/address/city", "location": "body"}}
+
+
 @pytest.mark.parametrize("style", STYLES)
 def test_errors_key_is_the_same_in_every_style(client, settings, style):
     settings.API_ERRORS = {"STYLE": style}
@@ -200,7 +204,9 @@ def test_errors_key_is_the_same_in_every_style(client, settings, style):
     body = post_json(client, "/api/drf/validate/", folder(address={})).json()
 
     assert set(body) == ENVELOPE_KEYS[style] | {"errors"}
-    assert body["errors"] == [{"field": "address.city", "code": "required", "message": REQUIRED}]
+    assert body["errors"] == [
+        {"field": "address.city", "code": "required", "message": REQUIRED, **LOCATED.get(style, {})}
+    ]
 
 
 @pytest.mark.parametrize(

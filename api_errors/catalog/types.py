@@ -14,6 +14,18 @@ Message = str | Promise
 # One field-level problem: {"field": "items.0.name", "code": "required", "message": ...}
 FieldError = dict[str, Any]
 
+
+class Location:
+    """Where in the request the value behind a field error was sent."""
+
+    BODY = "body"
+    QUERY = "query"
+    PATH = "path"
+    HEADER = "header"
+
+    ALL: tuple[str, ...] = (BODY, QUERY, PATH, HEADER)
+
+
 BUSINESS = "business"
 PLATFORM = "platform"
 

@@ -50,6 +50,7 @@ PROBLEMS: dict[str, str] = {
     "E033": "a locked code's retryable flag changed",
     "E034": "a locked condition is answered by another code",
     "E035": "a locked code's type changed (integer or string)",
+    "E036": '`FIELD_NAME_CASE` is not `"unchanged"` or `"camel"`',
     "W001": "the middleware is not in `MIDDLEWARE`",
     "W002": "DRF's `EXCEPTION_HANDLER` is not `api_errors.handlers.exception_handler`",
     "W003": "rate limits or quotas count in a cache that is not shared and atomic (local "

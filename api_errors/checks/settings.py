@@ -16,6 +16,7 @@ from api_errors.conf import (
     SettingError,
     compiled_pattern,
 )
+from api_errors.field_paths import FIELD_NAME_CASES
 from api_errors.http_values import is_header_name
 from api_errors.integrations.base import BUILTIN_INTEGRATIONS, resolve_integration
 from api_errors.integrations.hosts import is_host_pattern
@@ -53,6 +54,7 @@ def check_settings(
         *_check_booleans(conf),
         *_check_integrations(conf),
         *_check_outgoing_hosts(conf),
+        *_check_field_name_case(conf),
     ]
 
 
@@ -198,4 +200,14 @@ def _check_outgoing_hosts(conf: APIErrorsSettings) -> Iterator[CheckMessage]:
             f"{SETTING_NAME}['OUTGOING_CORRELATION_HOSTS'] must be a list of host names.",
             "For example ['search.internal', '.svc.cluster.local'] (a leading dot matches "
             "every subdomain).",
+        )
+
+
+def _check_field_name_case(conf: APIErrorsSettings) -> Iterator[CheckMessage]:
+    value = conf.FIELD_NAME_CASE
+    if not isinstance(value, str) or value not in FIELD_NAME_CASES:
+        yield message(
+            "E036",
+            f"{SETTING_NAME}['FIELD_NAME_CASE'] is {value!r}.",
+            f"Use one of {', '.join(repr(case) for case in FIELD_NAME_CASES)}.",
         )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from api_errors.documentation.describe import (
     describe_errors,
+    example_field_errors,
     example_path_for,
     settings_with,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "anchor_for",
     "catalog_markdown_table",
     "describe_errors",
+    "example_field_errors",
     "example_path_for",
     "export",
     "render",

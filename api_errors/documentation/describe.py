@@ -8,7 +8,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from api_errors.active import catalog_for, preset_for, style_for
-from api_errors.catalog.types import Catalog, CatalogEntry, Code
+from api_errors.catalog.types import Catalog, CatalogEntry, Code, Condition, FieldError
 from api_errors.conf import APIErrorsSettings, get_settings
 from api_errors.conversion import for_condition, with_retry_after
 from api_errors.documentation.guidance import help_text, practices, retry_guidance
@@ -33,6 +33,7 @@ from api_errors.documentation.model import (
     status_text,
 )
 from api_errors.styles import RenderContext, Style
+from api_errors.validation import sample_field_errors
 
 
 def settings_with(*, style: str | None = None, catalog: str | None = None) -> APIErrorsSettings:
@@ -103,7 +104,8 @@ def example_path_for(code: Code, conf: APIErrorsSettings) -> str:
 def build_example(style: Style, catalog: Catalog, path: str | None = None) -> Example:
     """Render the example through the real conversion and envelope code."""
     conf = style.conf
-    error = with_retry_after(for_condition(EXAMPLE_CONDITION, catalog), conf)
+    errors = example_field_errors(catalog.rule(EXAMPLE_CONDITION).code, catalog)
+    error = with_retry_after(for_condition(EXAMPLE_CONDITION, catalog, errors=errors), conf)
     context = RenderContext(
         path=path or example_path_for(error.code, conf),
         correlation_id=EXAMPLE_CORRELATION_ID,
@@ -125,6 +127,13 @@ def build_example(style: Style, catalog: Catalog, path: str | None = None) -> Ex
         headers=headers,
         body=body,
     )
+
+
+def example_field_errors(code: Code, catalog: Catalog) -> list[FieldError] | None:
+    """The field errors the example of ``code`` shows: a sample for the code answering
+    validation errors, so clients see (and can test) the items; none for other codes."""
+    rule = catalog.conditions.get(Condition.VALIDATION_ERROR)
+    return sample_field_errors() if rule is not None and rule.code == code else None
 
 
 def entries_by_status(catalog: Catalog) -> dict[int, list[CatalogEntry]]:

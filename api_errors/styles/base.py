@@ -11,10 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from api_errors.catalog.types import Code, ResolvedError
+from api_errors.catalog.types import Code, FieldError, ResolvedError
 from api_errors.conf import APIErrorsSettings
+from api_errors.field_paths import in_field_case
 
 JSON = "application/json"
 PROBLEM_JSON = "application/problem+json"
@@ -42,6 +44,8 @@ class RenderContext:
     path: str
     correlation_id: str | None
     conf: APIErrorsSettings
+    # The request that failed; None for the schema's and the page's examples.
+    request: HttpRequest | None = None
 
 
 @dataclass(frozen=True)
@@ -102,7 +106,7 @@ class Style:
         """Field errors, the correlation id and (when enabled) a 5xx's exception."""
         values: dict[str, Any] = {}
         if error.errors is not None:
-            values[ERRORS_KEY] = error.errors
+            values[ERRORS_KEY] = self.field_errors(error, context)
         if self.conf.CORRELATION_ID_IN_BODY and context.correlation_id:
             values[CORRELATION_KEY] = context.correlation_id
         if error.is_server_error and error.exception and self.conf.EXPOSE_SERVER_ERROR_DETAILS:
@@ -111,6 +115,11 @@ class Style:
                 "message": str(error.exception),
             }
         return values
+
+    def field_errors(self, error: ResolvedError, context: RenderContext) -> list[FieldError]:
+        """The ``errors`` items, their field paths in ``FIELD_NAME_CASE``. A style that places
+        them elsewhere (its own ``render``) takes them from here."""
+        return in_field_case(error.errors or [], self.conf.FIELD_NAME_CASE)
 
     @classmethod
     def fallback(cls, path: str) -> dict[str, Any]:
@@ -136,7 +145,7 @@ class Style:
         """The error body's schema, its code limited by ``code_schema``."""
         properties = self.error_properties(status, code_schema)
         optional: dict[str, Any] = {
-            ERRORS_KEY: {"type": "array", "items": FIELD_ERROR_SCHEMA},
+            ERRORS_KEY: {"type": "array", "items": self.field_error_schema()},
             CORRELATION_KEY: {"type": "string"},
             DEBUG_KEY: {"type": "object"},
         }
@@ -146,6 +155,10 @@ class Style:
             "properties": {**properties, **optional},
             "additionalProperties": False,
         }
+
+    def field_error_schema(self) -> dict[str, Any]:
+        """The schema of one ``errors`` item."""
+        return FIELD_ERROR_SCHEMA
 
     def success_schema(self, data_schema: dict[str, Any]) -> dict[str, Any]:
         """The schema of a wrapped successful body around ``data_schema``."""
@@ -182,15 +195,7 @@ class Style:
 
     def fields(self) -> tuple[EnvelopeField, ...]:
         fields = self.own_fields()
-        fields.append(
-            EnvelopeField(
-                ERRORS_KEY,
-                _(
-                    "Only on validation errors: a list of `{field, code, message}` objects, "
-                    "one per problem."
-                ),
-            )
-        )
+        fields.append(EnvelopeField(ERRORS_KEY, self.errors_description()))
         if self.conf.CORRELATION_ID_IN_BODY:
             fields.append(
                 EnvelopeField(
@@ -200,6 +205,13 @@ class Style:
                 )
             )
         return tuple(fields)
+
+    def errors_description(self) -> str:
+        """The page's description of ``errors``, whose items ``field_errors`` makes."""
+        return _(
+            "Only on validation errors: a list of `{field, code, message}` objects, "
+            "one per problem."
+        )
 
     def practices(
         self, *, retry: Practice, logging: Practice, friendly: Practice

@@ -6,14 +6,32 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from api_errors.catalog.types import ResolvedError
+from api_errors.catalog.types import FieldError, Location, ResolvedError
 from api_errors.http_values import status_phrase
+from api_errors.locations import located_field_errors
 from api_errors.styles.base import (
+    FIELD_ERROR_SCHEMA,
     PROBLEM_JSON,
     EnvelopeField,
     RenderContext,
     Style,
 )
+from api_errors.validation import sample_field_errors
+
+# RFC 9457 section 3's validation items add a JSON Pointer to the member at fault, in the
+# URI fragment form of its example ("#/age"), and where in the request it was sent.
+POINTER_SCHEMA: dict[str, Any] = {
+    "type": "string",
+    "format": "uri-reference",
+    "pattern": "^#(/[^/]*)*$",
+    "description": "A JSON Pointer (RFC 6901) to the member at fault, as a URI fragment.",
+}
+LOCATION_SCHEMA: dict[str, Any] = {
+    "type": "string",
+    "enum": list(Location.ALL),
+    "description": "Where the member was sent: the body, the query string, the URL path or "
+    "a header.",
+}
 
 
 class ProblemStyle(Style):
@@ -53,6 +71,12 @@ class ProblemStyle(Style):
             "code": error.code,
         }
 
+    def field_errors(self, error: ResolvedError, context: RenderContext) -> list[FieldError]:
+        """Each item with its ``pointer`` and ``location`` (RFC 9457 section 3)."""
+        return located_field_errors(
+            error.errors or [], error.exception, context.request, self.conf.FIELD_NAME_CASE
+        )
+
     @classmethod
     def fallback(cls, path: str) -> dict[str, Any]:
         """With ``instance``, which the schema requires like every other member."""
@@ -69,6 +93,30 @@ class ProblemStyle(Style):
             "instance": {"type": "string"},
             "code": code_schema,
         }
+
+    def field_error_schema(self) -> dict[str, Any]:
+        """With ``pointer`` and ``location``, and the examples' item as it is rendered."""
+        [sample] = located_field_errors(
+            sample_field_errors(), None, None, self.conf.FIELD_NAME_CASE
+        )
+        return {
+            **FIELD_ERROR_SCHEMA,
+            "required": [*FIELD_ERROR_SCHEMA["required"], "pointer", "location"],
+            "properties": {
+                **FIELD_ERROR_SCHEMA["properties"],
+                "pointer": {**POINTER_SCHEMA, "example": sample["pointer"]},
+                "location": {**LOCATION_SCHEMA, "example": sample["location"]},
+            },
+            "example": sample,
+        }
+
+    def errors_description(self) -> str:
+        return _(
+            "Only on validation errors: a list of `{field, code, message, pointer, location}` "
+            "objects, one per problem. `pointer` is a JSON Pointer to the member at fault, as "
+            "a URI fragment (`#/items/1/name`); `location` says where that member was sent: "
+            "`body`, `query`, `path` or `header`."
+        )
 
     def format_intro(self) -> str:
         return _(

@@ -124,8 +124,14 @@ def test_parent_out_of_range_is_a_validation_error_on_parent(
     response = create(client, parent_body(number))
 
     assert error_of(response, served_as_example) == (400, VALIDATION[served_as_example])
+    located = {"pointer": "#/parent", "location": "body"}
     assert response.json()["errors"] == [
-        {"field": "parent", "code": "invalid", "message": "Invalid value."}
+        {
+            "field": "parent",
+            "code": "invalid",
+            "message": "Invalid value.",
+            **(located if served_as_example == "problem" else {}),
+        }
     ]
     assert DriveItem.objects.count() == before
 
