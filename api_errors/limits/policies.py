@@ -6,7 +6,7 @@ import ipaddress
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from functools import lru_cache
 from typing import Any, ClassVar
 
@@ -23,7 +23,9 @@ from api_errors.exceptions import (
     ServiceUnavailable,
     TotalLimitExceeded,
 )
+from api_errors.limits.algorithms import algorithm_problem, size_problem
 from api_errors.limits.counters import (
+    FIXED,
     MONTH,
     TOTAL,
     Slot,
@@ -33,6 +35,7 @@ from api_errors.limits.counters import (
     limits_cache,
     parse_rate,
     ratelimit_setting,
+    rolling_slot,
     total_slot,
 )
 from api_errors.limits.headers import USAGE_ATTRIBUTE, rate_limit_headers
@@ -86,18 +89,54 @@ def fail_open() -> bool:
 
 @dataclass(frozen=True)
 class Policy:
-    """A limit on one group of requests, counted per key."""
+    """A limit on one group of requests, counted per key.
+
+    ``algorithm`` says how: ``"fixed"`` windows (django-ratelimit's, shared with
+    ``@ratelimit``), a ``"sliding"`` log or ``"gcra"`` (``burst`` at once; the limit by
+    default).
+    """
 
     group: str
     key: Key = "user_or_ip"
     method: Any = ALL
     error_class: type[APIError] = RateLimited
-    # Whether a refusal holds until its window ends, so that with LIMITS_REMEMBER_REFUSALS
-    # later calls in the window are refused without the store.
+    _: KW_ONLY
+    algorithm: str = FIXED
+    burst: int | None = None
+    # Whether a refusal holds until a slot frees, so that with LIMITS_REMEMBER_REFUSALS
+    # later calls until then are refused without the store.
     remembers_refusals: ClassVar[bool] = False
 
     def slot(self, value: str, request: Any, now: float) -> tuple[int, Slot] | None:
         raise NotImplementedError
+
+    def literal_limit(self) -> int | None:
+        """The limit when it is written down (not a callable's), for the checks."""
+        raise NotImplementedError
+
+    @property
+    def calendar(self) -> bool:
+        """Whether the window is a calendar month or has no end: only a fixed counter fits."""
+        return False
+
+    def algorithm_problem(self) -> str | None:
+        """Why this policy's algorithm cannot count it (``manage.py check`` reports it)."""
+        return algorithm_problem(self.algorithm, calendar=self.calendar)
+
+    def problem(self, limit: int) -> str | None:
+        return self.algorithm_problem() or size_problem(self.algorithm, limit, self.burst)
+
+    def counted_slot(self, value: str, limit: int, rate: str) -> Slot:
+        """The slot of ``value`` for this policy's algorithm, ``rate`` ("5/10s") giving the
+        window; a misconfiguration (which ``manage.py check`` reports) is an error here."""
+        if self.algorithm == FIXED and self.burst is None:
+            return fixed_window_slot(self.group, rate, value, self.method)
+        problem = self.problem(limit)
+        if problem is not None:
+            raise ImproperlyConfigured(f"limit {self.group!r}: {problem}")
+        burst = limit if self.burst is None else min(self.burst, limit)
+        period = parse_rate(rate)[1]
+        return rolling_slot(self.algorithm, self.group, period, value, self.method, burst)
 
     def applies_to(self, request: Any) -> bool:
         if not ratelimit_setting("RATELIMIT_ENABLE", True):
@@ -109,22 +148,25 @@ class Policy:
         if not self.applies_to(request):
             return None
         now = time.time()
-        found = self.slot(resolve_key(self.key, self.group, request), request, now)
+        value = resolve_key(self.key, self.group, request)
+        found = self.slot(value, request, now)
         if found is None:
             return None
         limit, slot = found
         remember = self.remembers_refusals and get_settings().LIMITS_REMEMBER_REFUSALS
-        count = refused_count(slot, now) if remember else None
-        remembered = count is not None
-        if count is None:
+        refusal = remembered_refusal(slot, now) if remember else None
+        resets_at: float | None
+        if refusal is not None:
+            count, resets_at = refusal
+        else:
             try:
-                count = counter_store().increment(slot)
+                count, resets_at = counter_store().count(slot, limit)
             except CounterUnavailable:
                 self.counter_unavailable()
                 return None
             if count > limit and remember:
-                remember_refusal(slot, count)
-        usage = Usage(self.group, limit, count, slot.resets_at, slot.window_seconds, remembered)
+                remember_refusal(slot.cache_key, count, resets_at)
+        usage = Usage(self.group, limit, count, resets_at, slot.window_seconds, refusal is not None)
         remember_usage(request, usage)
         return usage
 
@@ -154,10 +196,11 @@ class Policy:
 
 @dataclass(frozen=True)
 class RateLimitPolicy(Policy):
-    """``rate`` requests per window ("5/10s", "100/m"), on django-ratelimit's windows: 429."""
+    """``rate`` requests per window ("5/10s", "100/m"), counted as ``algorithm`` says: 429."""
 
     rate: Rate = "60/m"
-    # A window's count only grows, so once past the limit, the window refuses to its end.
+    # A window's count only grows, and a log or a cell frees nothing before the time it
+    # gave: once past the limit, it refuses until then.
     remembers_refusals: ClassVar[bool] = True
 
     def __post_init__(self) -> None:
@@ -170,13 +213,17 @@ class RateLimitPolicy(Policy):
         # No rate (a scope without a configured rate, or a callable saying so): not limited.
         if rate is None:
             return None
-        limit, _period = parse_rate(rate)
-        return limit, fixed_window_slot(self.group, rate, value, self.method)
+        limit = parse_rate(rate)[0]
+        return limit, self.counted_slot(value, limit, rate)
+
+    def literal_limit(self) -> int | None:
+        return parse_rate(self.rate)[0] if isinstance(self.rate, str) else None
 
 
 @dataclass(frozen=True)
 class QuotaPolicy(Policy):
-    """``limit`` calls per calendar month, per fixed period ("30d") or in total: 403."""
+    """``limit`` calls per calendar month, per fixed period ("30d") or in total: 403. Only
+    a fixed period can be counted by a sliding log or GCRA."""
 
     limit: int | Callable[[str, Any], int | None] = 0
     period: str = MONTH
@@ -188,20 +235,31 @@ class QuotaPolicy(Policy):
         if isinstance(self.limit, int) and self.limit < 0:
             raise ImproperlyConfigured(f"quota {self.group!r}: the limit cannot be negative")
 
+    @property
+    def calendar(self) -> bool:
+        return self.period in (MONTH, TOTAL)
+
     def slot(self, value: str, request: Any, now: float) -> tuple[int, Slot] | None:
         limit = self.limit(self.group, request) if callable(self.limit) else self.limit
         if limit is None:
             return None
         return limit, self.window(value, limit, now)
 
+    def literal_limit(self) -> int | None:
+        return None if callable(self.limit) else self.limit
+
     def window(self, value: str, limit: int, now: float) -> Slot:
         """The counter of ``value`` at ``now``; its key depends on ``limit`` only for fixed
-        periods (as django-ratelimit's do), so a plan change keeps a month's calls."""
+        windows of a fixed period (as django-ratelimit's do), so a plan change keeps a
+        month's calls."""
+        if not self.calendar:
+            return self.counted_slot(value, limit, f"{limit}/{self.period}")
+        problem = self.problem(limit)
+        if problem is not None:
+            raise ImproperlyConfigured(f"quota {self.group!r}: {problem}")
         if self.period == MONTH:
             return calendar_month_slot(self.group, value, now)
-        if self.period == TOTAL:
-            return total_slot(self.group, value)
-        return fixed_window_slot(self.group, f"{limit}/{self.period}", value, self.method)
+        return total_slot(self.group, value)
 
     def reset(self, value: str, limit: int = 0) -> None:
         """Forget ``value``'s calls in the current window (``limit`` matters for fixed periods)."""
@@ -219,26 +277,25 @@ def platform_quota(group: str, limit: int, period: str = MONTH) -> QuotaPolicy:
     )
 
 
-# Refusals until their window ends, by counter: a flood from a client over its rate is
+# Refusals until a slot frees, by counter: a flood from a client over its rate is
 # answered in-process, without a round trip to the store. Per process, and bounded.
 _refusals: dict[str, tuple[int, float]] = {}
 REFUSALS_MAX = 10_000
 
 
-def refused_count(slot: Slot, now: float) -> int | None:
-    """The count a refused window was left at, while that window lasts."""
+def remembered_refusal(slot: Slot, now: float) -> tuple[int, float] | None:
+    """The count a refused counter was left at and when a slot frees, until then."""
     refused = _refusals.get(slot.cache_key)
     if refused is None:
         return None
-    count, until = refused
-    if now >= until:
+    if now >= refused[1]:
         _refusals.pop(slot.cache_key, None)
         return None
-    return count
+    return refused
 
 
-def remember_refusal(slot: Slot, count: int) -> None:
-    if slot.resets_at is None:
+def remember_refusal(cache_key: str, count: int, resets_at: float | None) -> None:
+    if resets_at is None:
         return
     if len(_refusals) >= REFUSALS_MAX:
         now = time.time()
@@ -246,7 +303,7 @@ def remember_refusal(slot: Slot, count: int) -> None:
             del _refusals[key]
         if len(_refusals) >= REFUSALS_MAX:
             _refusals.clear()
-    _refusals[slot.cache_key] = (count, slot.resets_at)
+    _refusals[cache_key] = (count, resets_at)
 
 
 def forget_refusals() -> None:

@@ -1,0 +1,588 @@
+"""Sliding windows and GCRA beside django-ratelimit's fixed windows: the bound each keeps
+on any interval, honest fields and ``Retry-After``, bounded memory in Redis, and what a
+limit they cannot count is told by ``manage.py check`` and at run time.
+
+On local memory the tests move one clock for django-ratelimit's windows and the in-process
+logs and cells (``clock``). On Redis the scripts read the server's clock, so those tests
+keep the real one and use short windows.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import sys
+import threading
+import time
+import types
+import uuid
+from io import StringIO
+
+import pytest
+import redis
+from django.core.cache import caches
+from django.core.checks import run_checks
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
+from django.http import HttpResponse
+from django.test import RequestFactory, override_settings
+from django.urls import path
+from django_ratelimit import ALL
+from django_ratelimit import core as ratelimit_core
+
+from api_errors.checks import check_limits
+from api_errors.limits import (
+    QuotaPolicy,
+    QuotaThrottle,
+    RateLimitPolicy,
+    RateLimitThrottle,
+    algorithms,
+    forget_refusals,
+    quota,
+    rate_limit,
+)
+from api_errors.limits.counters import GCRA, SLIDING, rolling_slot
+from tests.services import REDIS_URL, redis_caches, require_redis
+
+pytestmark = pytest.mark.urls("tests.urls_algorithms")
+
+
+class MovableClock:
+    """The ``time`` module as django-ratelimit and the in-process algorithms read it."""
+
+    def __init__(self, now):
+        self.now = now
+
+    def time(self):
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    moving = MovableClock(float(math.floor(time.time())))
+    monkeypatch.setattr(ratelimit_core, "time", moving)
+    monkeypatch.setattr(algorithms, "time", moving)
+    return moving
+
+
+@pytest.fixture
+def on_redis(settings):
+    require_redis()
+    settings.CACHES = redis_caches()
+
+
+def new_client():
+    return uuid.uuid4().hex
+
+
+def get(client, path, who, **headers):
+    return client.get(path, headers={"X-Client": who, **headers})
+
+
+def retry_after(response):
+    value = response["Retry-After"]
+    assert re.fullmatch(r"[1-9][0-9]*", value), value
+    return int(value)
+
+
+def state(response):
+    """``RateLimit: "name";r=..;t=..`` as (remaining, reset)."""
+    match = re.fullmatch(r'"[^"]+";r=(\d+);t=(\d+)', response["RateLimit"])
+    assert match, response["RateLimit"]
+    return int(match.group(1)), int(match.group(2))
+
+
+def admitted_at(client, clock, path, times, who=None):
+    """The times (on the moved clock) at which requests to ``path`` were admitted."""
+    who = who or new_client()
+    admitted = []
+    for moment in times:
+        clock.now = moment
+        response = get(client, path, who)
+        assert response.status_code in (200, 429), response.status_code
+        if response.status_code == 200:
+            admitted.append(moment)
+    return admitted
+
+
+def most_in_any_interval(times, length):
+    """The most admissions in any half-open interval of ``length`` seconds (one that holds
+    the most can start at an admission)."""
+    return max((sum(start <= t < start + length for t in times) for start in times), default=0)
+
+
+def client_whose_fixed_window_frees_at(period, frees_at):
+    """A client id whose django-ratelimit window frees at second ``frees_at`` (the window
+    named ``w`` holds the seconds up to ``w``)."""
+    for _ in range(2000):
+        value = new_client()
+        if ratelimit_core._get_window(value, period) + 1 == frees_at:
+            return value
+    raise AssertionError(f"no key whose window frees at {frees_at}")
+
+
+# --- the guarantee, and the negative control -----------------------------------------
+
+
+@pytest.mark.parametrize(("algorithm", "admitted"), [("fixed", 10), ("sliding", 5), ("gcra", 5)])
+def test_a_burst_across_a_fixed_window_end(client, clock, algorithm, admitted):
+    """Five requests just before a fixed window ends and five just after: the fixed window
+    lets all ten through in under a second, twice its limit; the others keep to five."""
+    start = clock.now
+    who = client_whose_fixed_window_frees_at(10, int(start) + 1)
+    times = [start + 0.5 + 0.1 * step for step in range(10)]
+
+    passed = admitted_at(client, clock, f"/api/algorithms/{algorithm}/edge/", times, who)
+
+    assert len(passed) == admitted
+    assert passed[-1] - passed[0] < 1
+
+
+@pytest.mark.parametrize(
+    ("path", "bound"),
+    [
+        # At most the limit in any window.
+        ("/api/algorithms/sliding/edge/", 5),
+        # GCRA: limit + burst - 1 (five at once, then one each 2 s).
+        ("/api/algorithms/gcra/edge/", 9),
+        ("/api/algorithms/gcra/two/", 6),
+    ],
+)
+def test_no_interval_of_the_period_admits_more_than_the_bound(client, clock, path, bound):
+    start = clock.now
+    times = [start + 0.25 * step for step in range(160)]  # four a second for 40 s
+
+    passed = admitted_at(client, clock, path, times)
+
+    assert most_in_any_interval(passed, 10) == bound
+
+
+def test_the_fixed_window_breaks_the_sliding_bound_on_the_same_traffic(client, clock):
+    """The negative control of the test above: the same check catches fixed windows."""
+    start = clock.now
+    who = client_whose_fixed_window_frees_at(10, int(start) + 1)
+    times = [start + 0.5 + 0.1 * step for step in range(10)]
+
+    passed = admitted_at(client, clock, "/api/algorithms/fixed/edge/", times, who)
+
+    assert most_in_any_interval(passed, 10) == 10 > 5
+
+
+def test_a_sliding_slot_frees_exactly_when_the_oldest_request_leaves(client, clock):
+    start = clock.now
+    who = new_client()
+    path = "/api/algorithms/sliding/two/"  # 2 per 10 s
+
+    assert admitted_at(client, clock, path, [start, start + 3], who) == [start, start + 3]
+    assert admitted_at(client, clock, path, [start + 9.999], who) == []
+    assert admitted_at(client, clock, path, [start + 10], who) == [start + 10]
+    assert admitted_at(client, clock, path, [start + 12.999, start + 13], who) == [start + 13]
+
+
+@pytest.mark.parametrize("algorithm", ["sliding", "gcra"])
+def test_threads_of_one_process_admit_exactly_the_limit_on_local_memory(algorithm):
+    """On a cache without scripts the steps run under the process's lock."""
+    policy = RateLimitPolicy(
+        group=f"la-threads-{uuid.uuid4().hex}",
+        key=lambda _group, _request: "one",
+        rate="100/h",
+        algorithm=algorithm,
+    )
+    request = RequestFactory().get("/")
+    barrier = threading.Barrier(8)
+    counts = []
+
+    def work():
+        barrier.wait(timeout=30)
+        seen = [policy.count(request).count for _ in range(40)]
+        counts.extend(seen)
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert len(counts) == 320
+    assert sorted(count for count in counts if count <= 100) == list(range(1, 101))
+
+
+@pytest.mark.slow
+@pytest.mark.real_clock
+@pytest.mark.parametrize(("algorithm", "admitted"), [("fixed", 10), ("sliding", 5), ("gcra", 5)])
+def test_a_burst_across_a_fixed_window_end_on_redis(client, on_redis, algorithm, admitted):
+    caches["default"].get("connect-before-timing")
+    sleep_until_fraction(0.55, 0.65)
+    who = client_whose_fixed_window_frees_at(10, math.floor(time.time()) + 1)
+    path = f"/api/algorithms/{algorithm}/edge/"
+
+    before = [get(client, path, who).status_code for _ in range(5)]
+    sleep_until_fraction(0.05, 0.15)
+    after = [get(client, path, who).status_code for _ in range(5)]
+
+    assert (before + after).count(200) == admitted
+
+
+def sleep_until_fraction(low, high):
+    """Sleep until the current second is between ``low`` and ``high`` of the way through."""
+    for _ in range(3):
+        fraction = time.time() % 1
+        if low <= fraction < high:
+            return
+        time.sleep((low + (high - low) / 4 - fraction) % 1)
+    pytest.fail("could not reach the wanted point of the second")
+
+
+# --- fields and Retry-After ------------------------------------------------------------
+
+
+def test_sliding_fields_give_the_time_until_the_oldest_request_leaves(client, clock, settings):
+    settings.API_ERRORS = {"RATE_LIMIT_HEADERS_ON_SUCCESS": True}
+    who, start, path = new_client(), clock.now, "/api/algorithms/sliding/two/"
+
+    def at(moment):
+        clock.now = start + moment
+        return get(client, path, who)
+
+    first, second, refused = at(0), at(3), at(4)
+    assert [first.status_code, second.status_code, refused.status_code] == [200, 200, 429]
+    assert state(first) == (1, 10)
+    assert state(second) == (0, 7)  # the first one leaves at 10
+    assert refused["RateLimit-Policy"] == '"la-sliding-two";q=2;w=10'
+    assert state(refused) == (0, 6)
+    assert retry_after(refused) == 6
+    again = at(10)
+    assert again.status_code == 200
+    assert state(again) == (0, 3)  # now the one of second 3 is the oldest
+    almost = at(12.9)
+    assert almost.status_code == 429
+    assert retry_after(almost) == 1
+    assert at(13).status_code == 200
+
+
+def test_gcra_fields_give_the_time_until_the_next_request_conforms(client, clock, settings):
+    settings.API_ERRORS = {"RATE_LIMIT_HEADERS_ON_SUCCESS": True}
+    who, start, path = new_client(), clock.now, "/api/algorithms/gcra/two/"  # 5/10s, burst 2
+
+    def at(moment):
+        clock.now = start + moment
+        return get(client, path, who)
+
+    first, second, refused = at(0), at(0), at(0.5)
+    assert [first.status_code, second.status_code, refused.status_code] == [200, 200, 429]
+    # One request each 2 s: the burst's second place comes back 2 s after the first.
+    assert state(first) == (1, 2)
+    assert state(second) == (0, 2)
+    assert refused["RateLimit-Policy"] == '"la-gcra-two";q=5;w=10'
+    assert state(refused) == (0, 2)
+    assert retry_after(refused) == 2  # 1.5 s, rounded up
+    assert at(1.999).status_code == 429
+    assert at(2).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "refused_after", "seconds"),
+    [("/api/algorithms/sliding/two/", 2, 10), ("/api/algorithms/gcra/two/", 2, 2)],
+)
+def test_fields_and_retry_after_on_redis(client, on_redis, path, refused_after, seconds):
+    who = new_client()
+
+    responses = [get(client, path, who) for _ in range(refused_after + 1)]
+
+    assert [r.status_code for r in responses] == [200] * refused_after + [429]
+    assert retry_after(responses[-1]) == seconds
+    assert state(responses[-1]) == (0, seconds)
+
+
+@pytest.mark.slow
+@pytest.mark.real_clock
+def test_waiting_sliding_retry_after_on_redis_is_enough_and_not_a_second_too_long(client, on_redis):
+    """2 per 2 s. Refused 0.7 s after the first two, a client is told 2 s (1.3 s, rounded
+    up); a second later it is still early and told 1; a second after that it is admitted."""
+    path, who = "/api/algorithms/sliding/honest/", new_client()
+    caches["default"].get("connect-before-timing")
+
+    assert [get(client, path, who).status_code for _ in range(2)] == [200, 200]
+    time.sleep(0.7)
+    refused = get(client, path, who)
+    assert refused.status_code == 429
+    assert retry_after(refused) == 2
+    time.sleep(1)
+    early = get(client, path, who)
+    assert early.status_code == 429
+    assert retry_after(early) == 1
+    time.sleep(1)
+    assert get(client, path, who).status_code == 200
+
+
+@pytest.mark.slow
+@pytest.mark.real_clock
+def test_waiting_gcra_retry_after_on_redis_is_enough(client, on_redis):
+    """2 per 2 s is one a second, two at once: 0.7 s after the first two, the next place
+    is 0.3 s away, told as 1 s; waiting that long is enough."""
+    path, who = "/api/algorithms/gcra/honest/", new_client()
+    caches["default"].get("connect-before-timing")
+
+    assert [get(client, path, who).status_code for _ in range(2)] == [200, 200]
+    time.sleep(0.7)
+    refused = get(client, path, who)
+    assert refused.status_code == 429
+    assert retry_after(refused) == 1
+    time.sleep(1)
+    assert get(client, path, who).status_code == 200
+
+
+def test_a_sliding_quota_over_a_fixed_period(client, clock):
+    who = new_client()
+
+    responses = [get(client, "/api/algorithms/quota-30d/", who) for _ in range(3)]
+
+    assert [r.status_code for r in responses] == [200, 200, 403]
+    assert responses[2].json()["error_code"] == 67200002
+    assert responses[2]["RateLimit-Policy"] == '"la-quota-30d";q=2;w=2592000'
+    assert retry_after(responses[2]) == 30 * 86400
+
+
+def test_a_remembered_sliding_refusal_answers_as_the_log_would(client, clock, settings):
+    settings.API_ERRORS = {"LIMITS_REMEMBER_REFUSALS": True}
+    forget_refusals()
+    who, path = new_client(), "/api/algorithms/sliding/two/"
+    slot = rolling_slot(SLIDING, "la-sliding-two", 10, who, ALL)
+    try:
+        responses = [get(client, path, who) for _ in range(2)]
+        clock.now += 4
+        responses += [get(client, path, who) for _ in range(2)]
+
+        assert [r.status_code for r in responses] == [200, 200, 429, 429]
+        assert retry_after(responses[2]) == retry_after(responses[3]) == 6
+        assert len(caches["default"].get(slot.cache_key)) == 2
+    finally:
+        forget_refusals()
+
+
+@pytest.mark.parametrize("algorithm", ["fixed", "sliding", "gcra"])
+def test_a_limit_of_zero_refuses_everyone(client, algorithm):
+    response = get(client, f"/api/algorithms/{algorithm}/plan/", new_client(), **{"X-Plan": "none"})
+
+    assert response.status_code == 429
+    assert 1 <= retry_after(response) <= 60
+
+
+# --- memory ------------------------------------------------------------------------------
+
+
+def redis_key(slot):
+    with override_settings(CACHES=redis_caches()):
+        return caches["default"].make_key(slot.cache_key)
+
+
+def test_a_sliding_log_in_redis_holds_at_most_the_limit(on_redis):
+    value = new_client()
+    policy = RateLimitPolicy(
+        group="la-memory", key=lambda _group, _request: value, rate="50/h", algorithm="sliding"
+    )
+    request = RequestFactory().get("/")
+    key = redis_key(rolling_slot(SLIDING, "la-memory", 3600, value, ALL))
+    connection = redis.Redis.from_url(REDIS_URL)
+    try:
+        counts = [policy.count(request).count for _ in range(200)]
+
+        assert sum(count <= 50 for count in counts) == 50
+        assert connection.zcard(key) == 50
+        # A small sorted set is a listpack: some 20 bytes an entry.
+        assert connection.memory_usage(key) < 50 * 64
+        assert 3600_000 < connection.pttl(key) <= 3602_000
+        assert re.fullmatch(r":1:rl:sliding:\{[0-9a-f]{64}\}", key)
+    finally:
+        connection.delete(key)
+
+
+def test_a_gcra_cell_in_redis_is_one_small_value(on_redis):
+    value = new_client()
+    policy = RateLimitPolicy(
+        group="la-memory", key=lambda _group, _request: value, rate="1000/h", algorithm="gcra"
+    )
+    request = RequestFactory().get("/")
+    key = redis_key(rolling_slot(GCRA, "la-memory", 3600, value, ALL))
+    connection = redis.Redis.from_url(REDIS_URL)
+    try:
+        counts = [policy.count(request).count for _ in range(1200)]
+
+        assert sum(count <= 1000 for count in counts) == 1000
+        assert connection.type(key) == b"string"
+        # One integer and the key's name, whatever the limit.
+        assert connection.memory_usage(key) < 256
+        # The time it holds is an hour ahead at most: its key lasts no longer.
+        assert 0 < connection.pttl(key) <= 3600_000
+    finally:
+        connection.delete(key)
+
+
+# --- what cannot be counted ----------------------------------------------------------------
+
+
+def test_a_plan_too_large_for_a_sliding_log_is_a_server_error(client):
+    huge = {"X-Plan": "huge"}
+
+    sliding = get(client, "/api/algorithms/sliding/plan/", new_client(), **huge)
+    gcra = get(client, "/api/algorithms/gcra/plan/", new_client(), **huge)
+
+    assert sliding.status_code == 500
+    assert sliding.json()["error_code"] == 68300008
+    assert gcra.status_code == 200
+
+
+def urlconf_with(monkeypatch, *views):
+    """A URLconf module serving ``views``, registered under a fresh name."""
+    name = f"tests.urlconf_{uuid.uuid4().hex}"
+    module = types.ModuleType(name)
+    module.urlpatterns = [path(f"api/{index}/", view) for index, view in enumerate(views)]
+    monkeypatch.setitem(sys.modules, name, module)
+    return name
+
+
+def plain(decorator):
+    return decorator(lambda request: HttpResponse("ok"))
+
+
+def check_ids(**settings):
+    with override_settings(**settings):
+        return sorted(m.id for m in run_checks() if (m.id or "").startswith("api_errors."))
+
+
+def limits_check_ids(**settings):
+    """The limits' checks alone: Django's own would build the caches (memcached's client
+    library is not installed here)."""
+    with override_settings(**settings):
+        return sorted(message.id for message in check_limits())
+
+
+def throttled_view(throttle):
+    from rest_framework.response import Response
+    from rest_framework.views import APIView
+
+    class View(APIView):
+        throttle_classes = [throttle]
+
+        def get(self, request):
+            return Response({})
+
+    return View.as_view()
+
+
+REDIS_CACHES = redis_caches()
+
+
+@pytest.mark.parametrize(
+    ("declared", "expected"),
+    [
+        pytest.param(
+            rate_limit(group="c", key="ip", rate="5/m", algorithm="leaky"), "E027", id="unknown"
+        ),
+        pytest.param(quota(group="c", key="ip", limit=5, algorithm="sliding"), "E027", id="month"),
+        pytest.param(
+            quota(group="c", key="ip", limit=5, period="total", algorithm="gcra"),
+            "E027",
+            id="total",
+        ),
+        pytest.param(
+            rate_limit(group="c", key="ip", rate="20000/h", algorithm="sliding"),
+            "E028",
+            id="sliding-too-large",
+        ),
+        pytest.param(
+            rate_limit(group="c", key="ip", rate="5/m", algorithm="gcra", burst=6),
+            "E028",
+            id="burst-above-limit",
+        ),
+        pytest.param(
+            rate_limit(group="c", key="ip", rate="5/m", algorithm="gcra", burst=0),
+            "E028",
+            id="burst-zero",
+        ),
+        pytest.param(
+            rate_limit(group="c", key="ip", rate="5/m", algorithm="sliding", burst=2),
+            "E028",
+            id="burst-not-gcra",
+        ),
+        pytest.param(
+            quota(group="c", key="ip", limit=5, period="30d", algorithm="sliding"),
+            None,
+            id="sliding-30d-quota",
+        ),
+        pytest.param(
+            rate_limit(group="c", key="ip", rate="10000/h", algorithm="sliding"),
+            None,
+            id="sliding-at-the-maximum",
+        ),
+        pytest.param(
+            rate_limit(group="c", key="ip", rate="20000/h", algorithm="gcra", burst=20000),
+            None,
+            id="gcra-large",
+        ),
+        pytest.param(
+            rate_limit(group="c", key="ip", rate=lambda g, r: "20000/h", algorithm="sliding"),
+            None,
+            id="callable-checked-when-it-answers",
+        ),
+    ],
+)
+def test_check_reports_what_an_algorithm_cannot_count(monkeypatch, declared, expected):
+    urlconf = urlconf_with(monkeypatch, plain(declared))
+
+    ids = check_ids(ROOT_URLCONF=urlconf, CACHES=REDIS_CACHES)
+
+    assert ids == ([f"api_errors.{expected}"] if expected else [])
+    if expected:
+        with (
+            override_settings(ROOT_URLCONF=urlconf, CACHES=REDIS_CACHES),
+            pytest.raises(SystemCheckError, match=rf"api_errors\.{expected}"),
+        ):
+            call_command("check", stdout=StringIO(), stderr=StringIO())
+
+
+@pytest.mark.parametrize("throttle_base", [RateLimitThrottle, QuotaThrottle])
+def test_check_reads_throttle_classes_and_default_throttles(monkeypatch, settings, throttle_base):
+    attributes = {"group": "c", "rate": "5/m", "limit": 5, "algorithm": "leaky"}
+    throttle = type("Leaky", (throttle_base,), attributes)
+    monkeypatch.setattr(sys.modules[__name__], "LeakyThrottle", throttle, raising=False)
+    urlconf = urlconf_with(monkeypatch, throttled_view(throttle))
+    defaults = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_CLASSES": [f"{__name__}.LeakyThrottle"],
+    }
+
+    assert check_ids(ROOT_URLCONF=urlconf, CACHES=REDIS_CACHES) == ["api_errors.E027"]
+    assert check_ids(REST_FRAMEWORK=defaults, CACHES=REDIS_CACHES) == ["api_errors.E027"]
+
+
+@pytest.mark.parametrize(
+    ("backend", "expected"),
+    [
+        ("django.core.cache.backends.memcached.PyMemcacheCache", ["api_errors.W004"]),
+        ("django.core.cache.backends.redis.RedisCache", []),
+        ("django_redis.cache.RedisCache", []),
+        # Not shared at all: W003 says so already.
+        ("django.core.cache.backends.locmem.LocMemCache", ["api_errors.W003"]),
+    ],
+)
+def test_sliding_and_gcra_outside_redis_are_exact_per_process_only(monkeypatch, backend, expected):
+    urlconf = urlconf_with(
+        monkeypatch, plain(rate_limit(group="c", key="ip", rate="5/m", algorithm="gcra"))
+    )
+    fixed_only = urlconf_with(monkeypatch, plain(rate_limit(group="c", key="ip", rate="5/m")))
+    caches_setting = {"default": {"BACKEND": backend, "LOCATION": "127.0.0.1:11211"}}
+
+    assert limits_check_ids(ROOT_URLCONF=urlconf, CACHES=caches_setting) == expected
+    assert "api_errors.W004" not in limits_check_ids(ROOT_URLCONF=fixed_only, CACHES=caches_setting)
+
+
+def test_policies_built_directly_are_checked_when_they_count():
+    request = RequestFactory().get("/")
+    unknown = RateLimitPolicy(group="c", key="ip", rate="5/m", algorithm="leaky")
+    monthly = QuotaPolicy(group="c", key="ip", limit=5, algorithm="sliding")
+
+    for policy in (unknown, monthly):
+        with pytest.raises(ImproperlyConfigured, match="algorithm"):
+            policy.count(request)
