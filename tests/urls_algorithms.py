@@ -1,4 +1,4 @@
-"""Views limited by each algorithm, and their URLconf.
+"""Views limited by each algorithm, and in shadow mode, and their URLconf.
 
 Every view counts per ``X-Client`` header, so a test gets fresh counters from a new client
 id and never needs to clear a cache shared with other test runs.
@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from django.http import JsonResponse
 from django.urls import path
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from api_errors.limits import quota, rate_limit
+from api_errors.limits import RateLimitThrottle, quota, rate_limit
 
 KEY = "header:x-client"
 ALGORITHMS = ("fixed", "sliding", "gcra")
@@ -21,6 +24,23 @@ def limited(name, rate, **options):
         return JsonResponse({"ok": True})
 
     return view
+
+
+class ShadowGCRA(RateLimitThrottle):
+    group = "la-drf-shadow"
+    key = KEY
+    rate = "2/m"
+    algorithm = "gcra"
+    shadow = True
+
+
+class ShadowThrottledView(APIView):
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = [ShadowGCRA]
+
+    def get(self, request):
+        return Response({"ok": True})
 
 
 @quota(group="la-quota-30d", key=KEY, limit=2, period="30d", algorithm="sliding")
@@ -42,6 +62,14 @@ urlpatterns = [
     path("api/algorithms/gcra/two/", limited("gcra-two", "5/10s", algorithm="gcra", burst=2)),
     path("api/algorithms/sliding/honest/", limited("honest", "2/2s", algorithm="sliding")),
     path("api/algorithms/gcra/honest/", limited("gcra-honest", "2/2s", algorithm="gcra")),
+    *(
+        path(
+            f"api/algorithms/{name}/shadow/",
+            limited(f"shadow-{name}", "2/m", algorithm=name, shadow=True),
+        )
+        for name in ALGORITHMS
+    ),
+    path("api/algorithms/drf-shadow/", ShadowThrottledView.as_view()),
     path("api/algorithms/quota-30d/", sliding_quota_view),
     *(
         path(f"api/algorithms/{name}/plan/", limited(f"plan-{name}", plan_rate, algorithm=name))

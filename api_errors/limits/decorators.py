@@ -116,11 +116,12 @@ def rate_limit(
     method: Any = ALL,
     algorithm: str = FIXED,
     burst: int | None = None,
+    shadow: bool = False,
 ) -> Callable[[View], View]:
     """At most ``rate`` ("5/10s") requests per key and window, else 429 with ``Retry-After``.
 
     ``algorithm``: ``"fixed"`` (django-ratelimit's windows), ``"sliding"`` or ``"gcra"``
-    (with ``burst``).
+    (with ``burst``); ``shadow=True`` counts and logs but never refuses.
     """
     return enforce(
         RateLimitPolicy(
@@ -130,6 +131,7 @@ def rate_limit(
             rate=rate,
             algorithm=algorithm,
             burst=burst,
+            shadow=shadow,
         )
     )
 
@@ -143,6 +145,7 @@ def quota(
     method: Any = ALL,
     algorithm: str = FIXED,
     burst: int | None = None,
+    shadow: bool = False,
 ) -> Callable[[View], View]:
     """At most ``limit`` calls per key each ``period`` ("month", "total", "30d"), else 403.
     A fixed period may count with ``algorithm="sliding"`` or ``"gcra"``."""
@@ -155,6 +158,7 @@ def quota(
             period=period,
             algorithm=algorithm,
             burst=burst,
+            shadow=shadow,
         )
     )
 

@@ -16,6 +16,7 @@ from django_ratelimit import ALL
 from django_ratelimit import core as ratelimit_core
 
 from api_errors.conf import get_settings
+from api_errors.correlation import get_correlation_id
 from api_errors.exceptions import (
     APIError,
     QuotaExceeded,
@@ -40,6 +41,7 @@ from api_errors.limits.counters import (
 )
 from api_errors.limits.headers import USAGE_ATTRIBUTE, rate_limit_headers
 from api_errors.limits.store import CounterUnavailable, counter_store
+from api_errors.reporting import client_error_level, log_safe, request_fields
 
 logger = logging.getLogger("api_errors")
 
@@ -93,7 +95,8 @@ class Policy:
 
     ``algorithm`` says how: ``"fixed"`` windows (django-ratelimit's, shared with
     ``@ratelimit``), a ``"sliding"`` log or ``"gcra"`` (``burst`` at once; the limit by
-    default).
+    default). A ``shadow`` policy counts, sends its fields and logs what it would have
+    refused, but refuses nothing.
     """
 
     group: str
@@ -103,6 +106,7 @@ class Policy:
     _: KW_ONLY
     algorithm: str = FIXED
     burst: int | None = None
+    shadow: bool = False
     # Whether a refusal holds until a slot frees, so that with LIMITS_REMEMBER_REFUSALS
     # later calls until then are refused without the store.
     remembers_refusals: ClassVar[bool] = False
@@ -145,6 +149,11 @@ class Policy:
 
     def count(self, request: Any) -> Usage | None:
         """Count ``request``; ``None`` when the policy does not apply or the cache failed open."""
+        counted = self._count(request)
+        return None if counted is None else counted[0]
+
+    def _count(self, request: Any) -> tuple[Usage, str] | None:
+        """The usage, and the key value it was counted under."""
         if not self.applies_to(request):
             return None
         now = time.time()
@@ -153,7 +162,9 @@ class Policy:
         if found is None:
             return None
         limit, slot = found
-        remember = self.remembers_refusals and get_settings().LIMITS_REMEMBER_REFUSALS
+        remember = (
+            self.remembers_refusals and not self.shadow and get_settings().LIMITS_REMEMBER_REFUSALS
+        )
         refusal = remembered_refusal(slot, now) if remember else None
         resets_at: float | None
         if refusal is not None:
@@ -168,12 +179,12 @@ class Policy:
                 remember_refusal(slot.cache_key, count, resets_at)
         usage = Usage(self.group, limit, count, resets_at, slot.window_seconds, refusal is not None)
         remember_usage(request, usage)
-        return usage
+        return usage, value
 
     def counter_unavailable(self) -> None:
-        """Fail open (admit) or closed (503), as configured. The store logs the outage
-        once, so neither adds a record or a traceback of its own."""
-        if fail_open():
+        """Fail open (admit) or closed (503), as configured; a shadow policy always admits.
+        The store logs the outage once, so neither adds a record or a traceback of its own."""
+        if self.shadow or fail_open():
             return None
         raise ServiceUnavailable(retry_after=get_settings().DEFAULT_RETRY_AFTER, alert=False)
 
@@ -188,10 +199,45 @@ class Policy:
         return error
 
     def enforce(self, request: Any) -> Usage | None:
-        usage = self.count(request)
-        if usage is not None and usage.exceeded:
-            raise self.error(usage)
+        counted = self._count(request)
+        if counted is None:
+            return None
+        usage, value = counted
+        if usage.exceeded:
+            if not self.shadow:
+                raise self.error(usage)
+            report_shadow_refusal(self, usage, value, request)
         return usage
+
+
+def report_shadow_refusal(policy: Policy, usage: Usage, value: str, request: Any) -> None:
+    """One record where the refusal would have been, at its level, the key escaped."""
+    level = client_error_level(get_settings())
+    if not logger.isEnabledFor(level):
+        return
+    fields = request_fields(request, get_correlation_id())
+    group, key = log_safe(policy.group), log_safe(value)
+    logger.log(
+        level,
+        "%s %s -> would have refused (shadow): policy=%s key=%s count=%s limit=%s "
+        "correlation_id=%s",
+        fields["method"],
+        fields["path"],
+        group,
+        key,
+        usage.count,
+        usage.limit,
+        fields["correlation_id"],
+        extra={
+            "policy": group,
+            "limit_key": key,
+            "algorithm": policy.algorithm,
+            "count": usage.count,
+            "limit": usage.limit,
+            "shadow": True,
+            **fields,
+        },
+    )
 
 
 @dataclass(frozen=True)

@@ -21,9 +21,10 @@ class PolicyThrottle(BaseThrottle):
 
     group: str = ""
     key: Key = "user_or_ip"
-    # How it counts: as the policies' arguments of the same names.
+    # How it counts and whether it refuses: as the policies' arguments of the same names.
     algorithm: str = FIXED
     burst: int | None = None
+    shadow: bool = False
 
     def policy(self, view: Any) -> Policy:
         raise NotImplementedError
@@ -52,6 +53,7 @@ class RateLimitThrottle(PolicyThrottle):
             rate=str(rate) if rate else None,
             algorithm=self.algorithm,
             burst=self.burst,
+            shadow=self.shadow,
         )
 
 
@@ -69,4 +71,5 @@ class QuotaThrottle(PolicyThrottle):
             period=self.period,
             algorithm=self.algorithm,
             burst=self.burst,
+            shadow=self.shadow,
         )
