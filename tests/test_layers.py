@@ -67,6 +67,7 @@ LAYERS = [
     "api_errors.limits.balance",
     "api_errors.limits.decorators",
     "api_errors.limits.inventory",
+    "api_errors.limits.terms",
     "api_errors.limits",
     "api_errors.renderers",
     "api_errors.openapi",

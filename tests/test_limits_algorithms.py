@@ -9,6 +9,8 @@ keep the real one and use short windows.
 
 from __future__ import annotations
 
+import html
+import json
 import math
 import re
 import sys
@@ -43,6 +45,7 @@ from api_errors.limits import (
     rate_limit,
 )
 from api_errors.limits.counters import GCRA, SLIDING, rolling_slot
+from api_errors.limits.inventory import url_inventory
 from tests.services import REDIS_URL, redis_caches, require_redis
 
 pytestmark = pytest.mark.urls("tests.urls_algorithms")
@@ -586,3 +589,161 @@ def test_policies_built_directly_are_checked_when_they_count():
     for policy in (unknown, monthly):
         with pytest.raises(ImproperlyConfigured, match="algorithm"):
             policy.count(request)
+
+
+# --- the Error Handling page, its exports and the schema ------------------------------------
+
+SLIDING_TEXT = "Sliding window: never more than the limit in any span of the window's length"
+GCRA_TEXT = "Smooth rate (GCRA): requests are spaced evenly"
+FIXED_TEXT = "Fixed window: the count starts again when the window ends."
+SHADOW_TEXT = "Not enforced yet: counted and shown in the headers, never refused."
+
+
+def page_rows(page):
+    """The rate-limit table's rows as (name, allowance, counting)."""
+    section = page.split('<section id="rate-limits">', 1)[1].split("</section>", 1)[0]
+    return {
+        name: (allowance, counting)
+        for name, allowance, counting in re.findall(
+            r"<tr><td><code>([^<]+)</code></td><td>([^<]+)</td><td>([^<]+)</td></tr>", section
+        )
+    }
+
+
+def test_the_page_lists_each_limit_with_how_it_counts(client):
+    page = client.get("/api/docs/errors/").content.decode()
+
+    assert "<h2>Rate Limits</h2>" in page
+    rows = page_rows(html.unescape(page))
+    assert rows["la-edge-fixed"] == ("5 per 10 s", FIXED_TEXT)
+    assert rows["la-edge-sliding"][0] == "5 per 10 s"
+    assert rows["la-edge-sliding"][1].startswith(SLIDING_TEXT)
+    assert rows["la-gcra-two"][0] == "5 per 10 s, up to 2 at once"
+    assert rows["la-gcra-two"][1].startswith(GCRA_TEXT)
+    assert rows["la-drf-weekly"][0] == "700 per 7 d, up to 10 at once"
+    assert rows["la-quota-30d"][0] == "2 per 30 d"
+    assert rows["la-plan-sliding"][0] == "set per client"
+    assert rows["la-monthly"] == ("1000 per calendar month (UTC)", FIXED_TEXT)
+    assert rows["la-total"] == ("50 in total", FIXED_TEXT)
+    assert rows["la-shadow-sliding"][1].endswith(SHADOW_TEXT)
+    assert rows["la-drf-shadow"][1].endswith(SHADOW_TEXT)
+    assert not rows["la-edge-sliding"][1].endswith(SHADOW_TEXT)
+
+
+@pytest.mark.parametrize(("on_success", "said"), [(False, False), (True, True)])
+def test_the_page_says_when_admitted_responses_carry_the_fields(client, settings, on_success, said):
+    settings.API_ERRORS = {"RATE_LIMIT_HEADERS_ON_SUCCESS": on_success}
+
+    page = client.get("/api/docs/errors/").content.decode()
+
+    assert ("Admitted responses carry them too." in page) == said
+
+
+def test_without_the_fields_the_page_keeps_names_and_numbers_private(client, settings):
+    settings.API_ERRORS = {"RATE_LIMIT_HEADERS": False}
+
+    page = html.unescape(client.get("/api/docs/errors/").content.decode())
+
+    section = page.split('<section id="rate-limits">', 1)[1].split("</section>", 1)[0]
+    assert "la-edge" not in section
+    assert "<table>" not in section
+    assert re.findall(r"<li>(\w+ \w+)", section) == [
+        "Fixed window",
+        "Sliding window",
+        "Smooth rate",
+    ]
+
+
+def test_the_markdown_and_json_exports_carry_the_limits():
+    markdown, as_json = StringIO(), StringIO()
+
+    call_command("api_errors_catalog", "--format", "markdown", stdout=markdown)
+    call_command("api_errors_catalog", "--format", "json", stdout=as_json)
+
+    text = markdown.getvalue()
+    assert "## Rate Limits" in text
+    assert f"| `la-edge-sliding` | 5 per 10 s | {SLIDING_TEXT}" in text
+    limits = json.loads(as_json.getvalue())["limits"]
+    rows = {row["name"]: row for row in limits["rows"]}
+    assert rows["la-shadow-gcra"]["enforced"] is False
+    assert rows["la-edge-gcra"] == {
+        "name": "la-edge-gcra",
+        "allowance": "5 per 10 s, up to 5 at once",
+        "counting": rows["la-edge-gcra"]["counting"],
+        "enforced": True,
+    }
+
+
+def test_a_urlconf_without_limits_has_no_rate_limit_section(client, monkeypatch, settings):
+    settings.ROOT_URLCONF = urlconf_with(monkeypatch)
+    markdown = StringIO()
+
+    call_command("api_errors_catalog", "--format", "markdown", stdout=markdown)
+
+    assert "Rate Limits" not in markdown.getvalue()
+
+
+def test_the_page_in_chinese_names_the_algorithms(client, settings):
+    settings.LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
+    settings.MIDDLEWARE = [
+        "api_errors.middleware.APIErrorsMiddleware",
+        "django.middleware.locale.LocaleMiddleware",
+        "django.middleware.common.CommonMiddleware",
+    ]
+
+    page = html.unescape(
+        client.get("/api/docs/errors/", headers={"Accept-Language": "zh-hans"}).content.decode()
+    )
+
+    rows = page_rows(page)
+    assert "<h2>速率限制</h2>" in page
+    allowance, counting = rows["la-edge-sliding"]
+    assert allowance == "每 10 秒 5 次"
+    assert counting.startswith("滑动窗口")
+    assert rows["la-gcra-two"][0].startswith("每 10 秒 5 次")
+    assert rows["la-gcra-two"][0].endswith("一次最多 2 次")
+
+
+def test_each_policy_is_listed_once_whatever_routes_reach_it(monkeypatch, settings):
+    view = plain(rate_limit(group="la-once", key="ip", rate="5/m", algorithm="sliding"))
+    settings.ROOT_URLCONF = urlconf_with(monkeypatch, view, view)
+
+    policies = url_inventory().policies
+
+    assert [(route, policy.group) for route, policy in policies] == [("api/0/", "la-once")]
+
+
+def schema(**api_errors):
+    from drf_spectacular.generators import SchemaGenerator
+
+    from tests.settings import REST_FRAMEWORK
+
+    rest_framework = {
+        **REST_FRAMEWORK,
+        "DEFAULT_SCHEMA_CLASS": "api_errors.openapi.ErrorsAutoSchema",
+    }
+    with override_settings(REST_FRAMEWORK=rest_framework, API_ERRORS=api_errors):
+        generated = SchemaGenerator(urlconf="tests.urls_algorithms").get_schema(public=True)
+    return json.loads(json.dumps(generated, default=str))
+
+
+def test_the_schema_names_each_refusing_limit_and_how_it_counts():
+    responses = schema()["paths"]["/api/algorithms/drf-counted/"]["get"]["responses"]
+
+    rate = responses["429"]["headers"]["RateLimit-Policy"]["description"]
+    assert rate == 'The limits: "la-drf-sliding";q=5;w=10 (sliding window).'
+    quotas = responses["403"]["headers"]["RateLimit-Policy"]["description"]
+    assert quotas.startswith("The limits: ")
+    assert sorted(quotas.removeprefix("The limits: ").removesuffix(".").split("; ")) == [
+        '"la-drf-plan" (fixed window, set per client)',
+        '"la-drf-weekly";q=700;w=604800 (GCRA, a smooth rate)',
+    ]
+    assert "RateLimit" in responses["403"]["headers"]
+
+
+def test_the_schema_documents_no_refusal_for_a_shadow_limit():
+    responses = schema()["paths"]["/api/algorithms/drf-shadow/"]["get"]["responses"]
+
+    # Shadow: never a 429, and never a 503 since it admits when its store is down.
+    assert "429" not in responses
+    assert "503" not in responses

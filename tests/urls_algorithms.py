@@ -7,7 +7,8 @@ id and never needs to clear a cache shared with other test runs.
 from __future__ import annotations
 
 from django.http import JsonResponse
-from django.urls import path
+from django.urls import include, path
+from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -26,6 +27,10 @@ def limited(name, rate, **options):
     return view
 
 
+class OkSerializer(serializers.Serializer):
+    ok = serializers.BooleanField()
+
+
 class ShadowGCRA(RateLimitThrottle):
     group = "la-drf-shadow"
     key = KEY
@@ -38,9 +43,30 @@ class ShadowThrottledView(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
     throttle_classes = [ShadowGCRA]
+    serializer_class = OkSerializer
 
     def get(self, request):
         return Response({"ok": True})
+
+
+class CountedAPIView(APIView):
+    """For the schema: a sliding rate limit (429) and a GCRA weekly quota (403)."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    serializer_class = OkSerializer
+
+    @rate_limit(group="la-drf-sliding", key=KEY, rate="5/10s", algorithm="sliding")
+    @quota(group="la-drf-weekly", key=KEY, limit=700, period="7d", algorithm="gcra", burst=10)
+    @quota(group="la-drf-plan", key=KEY, limit=lambda group, request: 10, period="30d")
+    def get(self, request):
+        return Response({"ok": True})
+
+
+@quota(group="la-monthly", key=KEY, limit=1000)
+@quota(group="la-total", key=KEY, limit=50, period="total")
+def fixed_quotas_view(request):
+    return JsonResponse({"ok": True})
 
 
 @quota(group="la-quota-30d", key=KEY, limit=2, period="30d", algorithm="sliding")
@@ -70,7 +96,10 @@ urlpatterns = [
         for name in ALGORITHMS
     ),
     path("api/algorithms/drf-shadow/", ShadowThrottledView.as_view()),
+    path("api/algorithms/drf-counted/", CountedAPIView.as_view()),
+    path("api/docs/", include("api_errors.docs_urls")),
     path("api/algorithms/quota-30d/", sliding_quota_view),
+    path("api/algorithms/fixed-quotas/", fixed_quotas_view),
     *(
         path(f"api/algorithms/{name}/plan/", limited(f"plan-{name}", plan_rate, algorithm=name))
         for name in ALGORITHMS
