@@ -3,8 +3,8 @@ on any interval, honest fields and ``Retry-After``, bounded memory in Redis, and
 limit they cannot count is told by ``manage.py check`` and at run time.
 
 On local memory the tests move one clock for django-ratelimit's windows and the in-process
-logs and cells (``clock``). On Redis the scripts read the server's clock, so those tests
-keep the real one and use short windows.
+logs and cells (``clock``, in conftest). On Redis the scripts read the server's clock, so
+those tests keep the real one and use short windows.
 """
 
 from __future__ import annotations
@@ -39,7 +39,6 @@ from api_errors.limits import (
     QuotaThrottle,
     RateLimitPolicy,
     RateLimitThrottle,
-    algorithms,
     forget_refusals,
     quota,
     rate_limit,
@@ -49,24 +48,6 @@ from api_errors.limits.inventory import url_inventory
 from tests.services import REDIS_URL, redis_caches, require_redis
 
 pytestmark = pytest.mark.urls("tests.urls_algorithms")
-
-
-class MovableClock:
-    """The ``time`` module as django-ratelimit and the in-process algorithms read it."""
-
-    def __init__(self, now):
-        self.now = now
-
-    def time(self):
-        return self.now
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    moving = MovableClock(float(math.floor(time.time())))
-    monkeypatch.setattr(ratelimit_core, "time", moving)
-    monkeypatch.setattr(algorithms, "time", moving)
-    return moving
 
 
 @pytest.fixture
