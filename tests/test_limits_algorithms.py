@@ -18,6 +18,7 @@ import threading
 import time
 import types
 import uuid
+from dataclasses import dataclass
 from io import StringIO
 
 import pytest
@@ -35,10 +36,12 @@ from django_ratelimit import core as ratelimit_core
 
 from api_errors.checks import check_limits
 from api_errors.limits import (
+    Policy,
     QuotaPolicy,
     QuotaThrottle,
     RateLimitPolicy,
     RateLimitThrottle,
+    enforce,
     forget_refusals,
     quota,
     rate_limit,
@@ -728,3 +731,19 @@ def test_the_schema_documents_no_refusal_for_a_shadow_limit():
     # Shadow: never a 429, and never a 503 since it admits when its store is down.
     assert "429" not in responses
     assert "503" not in responses
+
+
+@dataclass(frozen=True)
+class EveryFiveSeconds(Policy):
+    """A policy of one's own: its limit is its own business, so only its algorithm is checked."""
+
+    def slot(self, value, request, now):
+        return 1, rolling_slot(self.algorithm, self.group, 5, value, self.method, 1)
+
+
+@pytest.mark.parametrize(("algorithm", "expected"), [("gcra", []), ("leaky", ["api_errors.E027"])])
+def test_a_policy_of_ones_own_has_its_algorithm_checked(monkeypatch, algorithm, expected):
+    policy = EveryFiveSeconds(group="la-own", key="ip", algorithm=algorithm)
+    urlconf = urlconf_with(monkeypatch, plain(enforce(policy)))
+
+    assert check_ids(ROOT_URLCONF=urlconf, CACHES=REDIS_CACHES) == expected
