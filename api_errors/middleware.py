@@ -211,8 +211,8 @@ class APIErrorsMiddleware:
     ) -> HttpResponseBase:
         if response.status_code >= 400:
             response = self.enveloped(request, response, conf)
-        if conf.RATE_LIMIT_HEADERS_ON_SUCCESS and conf.RATE_LIMIT_HEADERS:
-            self.add_rate_limit_headers(request, response)
+        if conf.RATE_LIMIT_HEADERS:
+            self.add_rate_limit_headers(request, response, conf.RATE_LIMIT_HEADERS_ON_SUCCESS)
         header = conf.CORRELATION_ID_HEADER
         stamp_header(response, header, correlation_id, conf)
         # Only a CORS request (one with an Origin) reads the exposed names.
@@ -244,10 +244,15 @@ class APIErrorsMiddleware:
         return response
 
     @staticmethod
-    def add_rate_limit_headers(request: HttpRequest, response: HttpResponseBase) -> None:
-        """The counts a request was admitted under; a rejected one already carries its own."""
-        usages = getattr(request, USAGE_ATTRIBUTE, None)
-        if usages and STATE_HEADER not in response:
+    def add_rate_limit_headers(
+        request: HttpRequest, response: HttpResponseBase, on_success: bool
+    ) -> None:
+        """The counts a request was admitted under: always when a shadow limit would have
+        refused it, else with ``on_success``. A refused one already carries its own."""
+        usages = request.__dict__.get(USAGE_ATTRIBUTE)
+        if not usages or STATE_HEADER in response:
+            return
+        if on_success or any(usage.exceeded for usage in usages):
             for name, value in rate_limit_headers(usages).items():
                 response[name] = value
 

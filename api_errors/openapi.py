@@ -45,6 +45,7 @@ from api_errors.exceptions import (
 )
 from api_errors.limits.headers import POLICY_HEADER, STATE_HEADER
 from api_errors.limits.policies import Policy, fail_open
+from api_errors.limits.terms import terms_of
 from api_errors.limits.throttling import PolicyThrottle
 from api_errors.renderers import EnvelopeJSONRenderer
 from api_errors.styles import RenderContext
@@ -74,13 +75,15 @@ class ErrorsAutoSchema(AutoSchema):
         operation = super().get_operation(path, path_regex, path_prefix, method, registry)
         if operation is None:
             return None
+        self._throttles: list[Any] | None = None
         responses: dict[str, Any] = operation["responses"]
         if self._wraps_success():
             for status, response in responses.items():
                 wrap_success(status, response)
         if self.answers_with_envelopes():
+            limits = self.policies_by_status()
             for code, errors in self.possible_errors(operation).items():
-                documented = error_response(code, errors, path)
+                documented = error_response(code, errors, path, limits.get(code, []))
                 fill_in(responses.setdefault(str(code), {}), documented)
         for response in responses.values():
             fill_in(response, {"headers": correlation_header()})
@@ -102,6 +105,12 @@ class ErrorsAutoSchema(AutoSchema):
 
     def _declared(self, attribute: str) -> list[Any]:
         return declared(self.view, self.method, attribute)
+
+    def throttles(self) -> list[Any]:
+        """The view's throttles, asked once per operation."""
+        if getattr(self, "_throttles", None) is None:
+            self._throttles = self._call("get_throttles", [])
+        return self._throttles or []
 
     def _wraps_success(self) -> bool:
         renderers = self._call("get_renderers", [])
@@ -134,15 +143,33 @@ class ErrorsAutoSchema(AutoSchema):
             for p in operation.get("parameters", [])
         )
 
-    def limit_exceptions(self) -> list[BaseException]:
-        """The errors of the limits on this operation: declared policies, the view's
-        throttles (DRF's and api_errors'), and django-ratelimit's ``@ratelimit``."""
+    def policies(self) -> list[Policy]:
+        """The policies that can refuse this operation: declared ones and the view's policy
+        throttles, not those in shadow mode."""
         policies: list[Policy] = list(self._declared(LIMITS_ATTRIBUTE))
-        rate_limited = False
-        for throttle in self._call("get_throttles", []):
+        for throttle in self.throttles():
             if isinstance(throttle, PolicyThrottle):
                 policies.append(throttle.policy(self.view))
-            elif isinstance(throttle, ScopedRateThrottle):
+        return [policy for policy in policies if not policy.shadow]
+
+    def policies_by_status(self) -> dict[int, list[Policy]]:
+        """The refusing policies, by the status their error is answered with."""
+        catalog, conf = get_catalog(), get_settings()
+        found: dict[int, list[Policy]] = {}
+        for policy in self.policies():
+            status = to_api_error(policy.error_class(), catalog, conf).http_status
+            found.setdefault(status, []).append(policy)
+        return found
+
+    def limit_exceptions(self) -> list[BaseException]:
+        """The errors of the limits on this operation: the refusing policies, DRF's own
+        throttles, and django-ratelimit's ``@ratelimit``."""
+        policies = self.policies()
+        rate_limited = False
+        for throttle in self.throttles():
+            if isinstance(throttle, PolicyThrottle):
+                continue
+            if isinstance(throttle, ScopedRateThrottle):
                 scope = getattr(self.view, "throttle_scope", None)
                 rate_limited |= bool(scope and scope in throttle.THROTTLE_RATES)
             else:
@@ -256,17 +283,22 @@ def _integer_header(description: str) -> dict[str, Any]:
     return {"description": description, "schema": {"type": "integer", "minimum": 1}}
 
 
-def error_headers(status: int) -> dict[str, Any]:
+def error_headers(status: int, policies: list[Policy]) -> dict[str, Any]:
+    """The headers of an error at ``status``; ``policies`` are the limits refusing with it."""
     headers: dict[str, Any] = {}
     if status in (429, 503):
         headers["Retry-After"] = _integer_header("Seconds to wait before retrying.")
-    if status == 429 and get_settings().RATE_LIMIT_HEADERS:
+    if (status == 429 or policies) and get_settings().RATE_LIMIT_HEADERS:
+        limits = "; ".join(terms_of(policy).field_item() for policy in policies)
         headers[POLICY_HEADER] = {
-            "description": 'The limit, e.g. "search";q=5;w=10.',
+            "description": f"The limits: {limits}."
+            if limits
+            else 'The limit, e.g. "search";q=5;w=10.',
             "schema": {"type": "string"},
         }
         headers[STATE_HEADER] = {
-            "description": 'What is left, e.g. "search";r=0;t=7.',
+            "description": 'What is left, e.g. "search";r=0;t=7: t is the seconds until one '
+            "more request is allowed.",
             "schema": {"type": "string"},
         }
     if status == 401:
@@ -277,9 +309,11 @@ def error_headers(status: int) -> dict[str, Any]:
     return headers
 
 
-def error_response(status: int, errors: list[ResolvedError], path: str) -> dict[str, Any]:
+def error_response(
+    status: int, errors: list[ResolvedError], path: str, policies: list[Policy]
+) -> dict[str, Any]:
     """The documented response for ``status``: the style's schema limited to ``errors``'
-    codes, with the first one rendered as the example."""
+    codes, with the first one rendered as the example, and the headers of ``policies``."""
     style = get_style()
     context = RenderContext(path=path, correlation_id=None, conf=style.conf)
     described = "; ".join(f"{error.code}: {error.entry.message}" for error in errors)
@@ -289,7 +323,7 @@ def error_response(status: int, errors: list[ResolvedError], path: str) -> dict[
         code_schema["description"] = deprecated
     return {
         "description": described,
-        "headers": error_headers(status),
+        "headers": error_headers(status, policies),
         "content": {
             style.media_type: {
                 "schema": style.error_schema(status, code_schema),

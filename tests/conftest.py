@@ -27,6 +27,23 @@ class StoppedClock:
         return self.now
 
 
+class MovableClock(StoppedClock):
+    """A stopped clock that the test moves by setting ``now``."""
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """One clock, from the start of the current second, for django-ratelimit's windows and
+    for the sliding logs and GCRA cells kept in process (on caches other than Redis, whose
+    scripts read the server's clock)."""
+    from api_errors.limits import algorithms
+
+    moving = MovableClock(float(int(time.time())))
+    monkeypatch.setattr(ratelimit_core, "time", moving)
+    monkeypatch.setattr(algorithms, "time", moving)
+    return moving
+
+
 @pytest.fixture(autouse=True)
 def steady_rate_windows(request, monkeypatch):
     """Rate windows do not end in the middle of a test: the tests count a few calls into a

@@ -42,7 +42,7 @@ DJANGO_REDIS_PACKAGE = "django_redis.cache.RedisCache"
 LOCMEM = "django.core.cache.backends.locmem.LocMemCache"
 
 
-def count_in_child(backend, value, groups, barrier, results):
+def count_in_child(backend, value, groups, barrier, results, algorithm):
     """In a spawned process: for each group, wait for the others, then count ATTEMPTS times."""
     try:
         os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"
@@ -58,7 +58,9 @@ def count_in_child(backend, value, groups, barrier, results):
         caches["default"].get("connect-before-the-barrier")
         request = RequestFactory().get("/")
         for run, group in enumerate(groups):
-            policy = RateLimitPolicy(group=group, key=lambda _group, _request: value, rate=RATE)
+            policy = RateLimitPolicy(
+                group=group, key=lambda _group, _request: value, rate=RATE, algorithm=algorithm
+            )
             barrier.wait(timeout=30)
             counts = [policy.count(request).count for _ in range(ATTEMPTS)]
             results.put((run, counts))
@@ -75,8 +77,8 @@ def client_value_far_from_its_window_end():
     raise AssertionError("no key with a minute left in its window")
 
 
-def count_in_processes(backend):
-    """Per run, the counts every process saw."""
+def count_in_processes(backend, algorithm="fixed"):
+    """Per run, the counts every process saw, and the runs' groups and client."""
     context = multiprocessing.get_context("spawn")
     barrier = context.Barrier(PROCESSES)
     results = context.Queue()
@@ -84,7 +86,9 @@ def count_in_processes(backend):
     value = client_value_far_from_its_window_end()
     workers = [
         context.Process(
-            target=count_in_child, args=(backend, value, groups, barrier, results), daemon=True
+            target=count_in_child,
+            args=(backend, value, groups, barrier, results, algorithm),
+            daemon=True,
         )
         for _ in range(PROCESSES)
     ]
@@ -105,20 +109,20 @@ def count_in_processes(backend):
             if worker.is_alive():
                 worker.terminate()
                 worker.join(timeout=5)
-    return counts
+    return counts, groups, value
 
 
-@pytest.mark.parametrize(
-    "backend",
-    [
-        pytest.param(DJANGO_REDIS, id="django-redis-cache"),
-        pytest.param(DJANGO_REDIS_PACKAGE, id="django-redis"),
-    ],
-)
+REDIS_BACKENDS = [
+    pytest.param(DJANGO_REDIS, id="django-redis-cache"),
+    pytest.param(DJANGO_REDIS_PACKAGE, id="django-redis"),
+]
+
+
+@pytest.mark.parametrize("backend", REDIS_BACKENDS)
 def test_processes_on_redis_admit_exactly_the_limit(backend):
     require_redis()
 
-    counts = count_in_processes(backend)
+    counts, _groups, _value = count_in_processes(backend)
 
     for run in range(RUNS):
         assert sum(count <= LIMIT for count in counts[run]) == LIMIT, f"run {run}"
@@ -126,8 +130,42 @@ def test_processes_on_redis_admit_exactly_the_limit(backend):
         assert sorted(counts[run]) == list(range(1, PROCESSES * ATTEMPTS + 1)), f"run {run}"
 
 
-def test_negative_control_per_process_cache_admits_more_than_the_limit():
-    counts = count_in_processes(LOCMEM)
+@pytest.mark.parametrize("backend", REDIS_BACKENDS)
+@pytest.mark.parametrize("algorithm", ["sliding", "gcra"])
+def test_processes_on_redis_admit_exactly_the_limit_on_one_sliding_key(backend, algorithm):
+    """Released together on one key, the processes' scripts run one at a time on the
+    server's clock: exactly the limit is admitted (GCRA's burst is the limit), each admitted
+    request seeing its own count, and the sliding log holds exactly the limit."""
+    import redis
+    from django.core.cache import caches
+    from django.test import override_settings
+    from django_ratelimit import ALL
+
+    from api_errors.limits.counters import rolling_slot
+
+    require_redis()
+
+    counts, groups, value = count_in_processes(backend, algorithm)
+
+    connection = redis.Redis.from_url(REDIS_URL)
+    with override_settings(CACHES={"default": {"BACKEND": backend, "LOCATION": REDIS_URL}}):
+        keys = [
+            caches["default"].make_key(rolling_slot(algorithm, group, 3600, value, ALL).cache_key)
+            for group in groups
+        ]
+    try:
+        for run in range(RUNS):
+            admitted = sorted(count for count in counts[run] if count <= LIMIT)
+            assert admitted == list(range(1, LIMIT + 1)), f"run {run}"
+            if algorithm == "sliding":
+                assert connection.zcard(keys[run]) == LIMIT, f"run {run}"
+    finally:
+        connection.delete(*keys)
+
+
+@pytest.mark.parametrize("algorithm", ["fixed", "sliding", "gcra"])
+def test_negative_control_per_process_cache_admits_more_than_the_limit(algorithm):
+    counts, _groups, _value = count_in_processes(LOCMEM, algorithm)
 
     for run in range(RUNS):
         # Each process keeps its own count: all of them admit every attempt.

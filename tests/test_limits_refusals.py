@@ -114,23 +114,23 @@ def slot(key, resets_at):
     return policies.Slot(cache_key=key, ttl=60, resets_at=resets_at, window_seconds=60)
 
 
-def test_a_remembered_refusal_ends_with_its_window():
-    policies.remember_refusal(slot("ended", 100.0), 3)
-    assert policies.refused_count(slot("ended", 100.0), now=99.0) == 3
-    assert policies.refused_count(slot("ended", 100.0), now=100.0) is None
+def test_a_remembered_refusal_ends_when_a_slot_frees():
+    policies.remember_refusal("ended", 3, 100.0)
+    assert policies.remembered_refusal(slot("ended", None), now=99.0) == (3, 100.0)
+    assert policies.remembered_refusal(slot("ended", None), now=100.0) is None
     assert "ended" not in policies._refusals
 
 
-def test_a_counter_without_a_window_end_is_never_remembered():
-    policies.remember_refusal(slot("total", None), 3)
-    assert policies.refused_count(slot("total", None), now=0.0) is None
+def test_a_counter_that_never_frees_is_never_remembered():
+    policies.remember_refusal("total", 3, None)
+    assert policies.remembered_refusal(slot("total", None), now=0.0) is None
 
 
 def test_ended_refusals_make_room_before_the_table_is_emptied(monkeypatch):
     monkeypatch.setattr(policies, "REFUSALS_MAX", 2)
-    policies.remember_refusal(slot("old", 1.0), 3)
-    policies.remember_refusal(slot("live", 1e12), 3)
-    policies.remember_refusal(slot("new", 1e12), 3)
+    policies.remember_refusal("old", 3, 1.0)
+    policies.remember_refusal("live", 3, 1e12)
+    policies.remember_refusal("new", 3, 1e12)
     assert set(policies._refusals) == {"live", "new"}
 
 

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Error, Warning
 
 from api_errors.conf import SETTING_NAME, APIErrorsSettings
+from api_errors.limits.algorithms import SLIDING_LIMIT_MAX
 
 PREFIX = "api_errors."
 
@@ -51,11 +52,18 @@ PROBLEMS: dict[str, str] = {
     "E034": "a locked condition is answered by another code",
     "E035": "a locked code's type changed (integer or string)",
     "E036": '`FIELD_NAME_CASE` is not `"unchanged"` or `"camel"`',
+    "E037": "a limit in the URLconf names an unknown `algorithm`, or one it cannot use "
+    "(sliding or GCRA on a calendar-month or total quota)",
+    "E038": "a limit in the URLconf does not fit its algorithm: a sliding log above "
+    f"{SLIDING_LIMIT_MAX:,} requests, or a `burst` that is not GCRA's or lies outside 1 to "
+    "the limit",
     "W001": "the middleware is not in `MIDDLEWARE`",
     "W002": "DRF's `EXCEPTION_HANDLER` is not `api_errors.handlers.exception_handler`",
     "W003": "rate limits or quotas count in a cache that is not shared and atomic (local "
     "memory, dummy, file, database)",
     "W004": "a locked code's message changed",
+    "W005": "sliding or GCRA limits count in a shared cache that runs no scripts (not "
+    "Redis): exact within one process only",
 }
 
 

@@ -6,23 +6,21 @@ real view and a project without limits is not told about caches.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from django.apps import AppConfig
 from django.conf import settings
 from django.core.checks import CheckMessage
-from django.urls import URLPattern, URLResolver, get_resolver
-from django.utils.module_loading import import_string
 
 from api_errors.checks.base import checked_settings, is_positive_number, message
 from api_errors.conf import SETTING_NAME, APIErrorsSettings, SettingError
-from api_errors.declarations import CHARGES_ATTRIBUTE, LIMITS_ATTRIBUTE, declarations_of
+from api_errors.limits.algorithms import SLIDING_LIMIT_MAX, size_problem
 from api_errors.limits.balance import resolve_balance_hook
-from api_errors.limits.throttling import PolicyThrottle
+from api_errors.limits.counters import FIXED
+from api_errors.limits.inventory import default_policy_throttles, url_inventory
+from api_errors.limits.policies import Policy
 
-HANDLER_NAMES = ("get", "post", "put", "patch", "delete", "head", "options", "trace")
 # Caches whose counts are per process or not atomic: limits would admit too much.
 UNSHARED_CACHES = {
     "django.core.cache.backends.locmem.LocMemCache": "keeps counts per process",
@@ -50,8 +48,17 @@ def check_limits(
                 "Name the BalanceHook subclass that charges your clients.",
             )
         )
-    if inventory.limited_views or default_throttles_limit():
-        messages += _check_limits_cache()
+    # A default throttle's policy, as any view without throttles of its own would count it.
+    policies = [
+        *inventory.policies,
+        *(
+            ("DEFAULT_THROTTLE_CLASSES", throttle().policy(None))
+            for throttle in default_policy_throttles()
+        ),
+    ]
+    if policies:
+        messages += _check_limits_cache(policies)
+    messages += _check_algorithms(policies)
     return messages
 
 
@@ -94,94 +101,63 @@ def _check_store(conf: APIErrorsSettings) -> Iterator[CheckMessage]:
         )
 
 
-def _check_limits_cache() -> list[CheckMessage]:
+def _check_limits_cache(policies: list[tuple[str, Policy]]) -> list[CheckMessage]:
     alias = getattr(settings, "RATELIMIT_USE_CACHE", "default")
     backend = getattr(settings, "CACHES", {}).get(alias, {}).get("BACKEND", "")
     reason = UNSHARED_CACHES.get(backend)
-    if reason is None:
-        return []
-    return [
-        message(
-            "W003",
-            f"Rate limits and quotas count in cache {alias!r} ({backend}), which {reason}.",
-            "Use a shared cache with atomic increments, such as Django's RedisCache, "
-            "when more than one process serves requests.",
-        )
-    ]
+    if reason is not None:
+        return [
+            message(
+                "W003",
+                f"Rate limits and quotas count in cache {alias!r} ({backend}), which {reason}.",
+                "Use a shared cache with atomic increments, such as Django's RedisCache, "
+                "when more than one process serves requests.",
+            )
+        ]
+    rolling = [group_of(view, policy) for view, policy in policies if policy.algorithm != FIXED]
+    if rolling and not is_redis(backend):
+        return [
+            message(
+                "W005",
+                f"Sliding or GCRA limits ({', '.join(rolling[:3])}) count in cache {alias!r} "
+                f"({backend}), which runs no scripts: they are exact within one process only.",
+                "Count them in Redis (Django's RedisCache or django-redis), or use fixed "
+                "windows, which this cache increments atomically.",
+            )
+        ]
+    return []
 
 
-@dataclass
-class Inventory:
-    """What the views reachable from the URLconf declare."""
-
-    limited_views: list[str] = field(default_factory=list)
-    charging_views: list[str] = field(default_factory=list)
-
-
-def _callables_of(callback: Any) -> Iterator[Any]:
-    """The view function, and for class-based views the class and what answers requests:
-    its HTTP method handlers, or a ViewSet route's actions."""
-    yield callback
-    view_class = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
-    if view_class is not None:
-        yield view_class
-        actions = getattr(callback, "actions", None) or {}
-        for name in (*HANDLER_NAMES, *actions.values()):
-            handler = getattr(view_class, name, None)
-            if handler is not None:
-                yield handler
-
-
-def _declares(parts: list[Any], attribute: str) -> bool:
-    return any(
-        getattr(part, attribute, None)
-        if isinstance(part, type)
-        else declarations_of(part, attribute)
-        for part in parts
+def is_redis(backend: str) -> bool:
+    """Django's ``RedisCache`` or django-redis: the stores that run the limits' scripts."""
+    return backend == "django.core.cache.backends.redis.RedisCache" or backend.startswith(
+        "django_redis."
     )
 
 
-def _throttles_limit(view_class: Any) -> bool:
-    throttles = getattr(view_class, "throttle_classes", None) or []
-    return any(isinstance(t, type) and issubclass(t, PolicyThrottle) for t in throttles)
+def group_of(view: str, policy: Policy) -> str:
+    return f"{policy.group!r} on {view!r}"
 
 
-def _patterns(patterns: Iterable[Any]) -> Iterator[URLPattern]:
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            yield from _patterns(pattern.url_patterns)
-        elif isinstance(pattern, URLPattern):
-            yield pattern
-
-
-def url_inventory() -> Inventory:
-    """Scan the URLconf; a URLconf that does not load is left to Django's own checks."""
-    inventory = Inventory()
-    try:
-        patterns = list(_patterns(get_resolver().url_patterns))
-    except Exception:
-        return inventory
-    for pattern in patterns:
-        name = str(pattern.pattern)
-        parts = list(_callables_of(pattern.callback))
-        if _declares(parts, LIMITS_ATTRIBUTE) or any(
-            _throttles_limit(part) for part in parts if isinstance(part, type)
-        ):
-            inventory.limited_views.append(name)
-        if _declares(parts, CHARGES_ATTRIBUTE):
-            inventory.charging_views.append(name)
-    return inventory
-
-
-def default_throttles_limit() -> bool:
-    """Whether ``REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"]`` holds one of the policy throttles."""
-    for path in (getattr(settings, "REST_FRAMEWORK", None) or {}).get(
-        "DEFAULT_THROTTLE_CLASSES", []
-    ):
-        try:
-            throttle = import_string(path) if isinstance(path, str) else path
-        except ImportError:
+def _check_algorithms(policies: list[tuple[str, Policy]]) -> Iterator[CheckMessage]:
+    """Algorithms the limits cannot use, and limits too large for their algorithm; a limit
+    from a callable is checked when it answers."""
+    for view, policy in policies:
+        problem = policy.algorithm_problem()
+        if problem is not None:
+            yield message(
+                "E037",
+                f"Limit {group_of(view, policy)}: {problem}.",
+                "Give algorithm='fixed', 'sliding' or 'gcra'; a calendar-month or total "
+                "quota counts with 'fixed'.",
+            )
             continue
-        if isinstance(throttle, type) and issubclass(throttle, PolicyThrottle):
-            return True
-    return False
+        limit = policy.literal_limit()
+        problem = None if limit is None else size_problem(policy.algorithm, limit, policy.burst)
+        if problem is not None:
+            yield message(
+                "E038",
+                f"Limit {group_of(view, policy)}: {problem}.",
+                f"A sliding log holds at most {SLIDING_LIMIT_MAX:,} entries; a GCRA burst is "
+                "between 1 and the limit, and other algorithms take none.",
+            )

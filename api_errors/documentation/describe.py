@@ -11,7 +11,7 @@ from api_errors.active import catalog_for, preset_for, style_for
 from api_errors.catalog.types import Catalog, CatalogEntry, Code, Condition, FieldError
 from api_errors.conf import APIErrorsSettings, get_settings
 from api_errors.conversion import for_condition, with_retry_after
-from api_errors.documentation.guidance import help_text, practices, retry_guidance
+from api_errors.documentation.guidance import help_text, practices, rate_limits, retry_guidance
 from api_errors.documentation.model import (
     CATEGORY,
     CATEGORY_NOTES,
@@ -19,6 +19,7 @@ from api_errors.documentation.model import (
     EXAMPLE_CORRELATION_ID,
     FORMAT,
     HELP,
+    LIMITS,
     PRACTICES,
     STATUS_NOTES,
     STATUSES,
@@ -61,6 +62,7 @@ def describe_errors(
     statuses = status_rows(catalog, rows)
     retry = retry_guidance(rows, statuses)
     categories = category_sections(rows)
+    limits = rate_limits(conf)
     header = conf.CORRELATION_ID_HEADER
     format_section = Section("error-response-format", _("Error Response Format"), FORMAT)
     status_section = Section("http-status-codes", _("HTTP Status Codes"), STATUSES)
@@ -70,6 +72,7 @@ def describe_errors(
     sections = (
         *first,
         *(Section(c.anchor, c.title, CATEGORY, category=c) for c in categories),
+        *([Section("rate-limits", _("Rate Limits"), LIMITS)] if limits else []),
         Section("best-practices", _("Error Handling Best Practices"), PRACTICES),
         Section("need-help", _("Need Help?"), HELP),
     )
@@ -85,6 +88,7 @@ def describe_errors(
         statuses=statuses,
         categories=categories,
         retry=retry,
+        limits=limits,
         practices=practices(style, retry),
         help_text=help_text(conf),
         sections=sections,

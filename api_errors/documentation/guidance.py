@@ -1,4 +1,5 @@
-"""The page's prose that no style owns: retry guidance, best practices, the samples, help."""
+"""The page's prose that no style owns: retry guidance, rate limits, best practices, the
+samples, help."""
 
 from __future__ import annotations
 
@@ -15,10 +16,14 @@ from api_errors.documentation.model import (
     RETRY_AFTER_STATUSES,
     RETRY_SAMPLE,
     ErrorRow,
+    LimitRow,
+    RateLimits,
     RetryGuidance,
     StatusRow,
 )
 from api_errors.documentation.templates import render_sample
+from api_errors.limits.inventory import url_inventory
+from api_errors.limits.terms import COUNTING, terms_of
 from api_errors.styles import Practice, Style
 
 
@@ -64,6 +69,35 @@ def retry_guidance(rows: list[ErrorRow], statuses: tuple[StatusRow, ...]) -> Ret
         )
     )
     return RetryGuidance(errors=retryable, retry_after_statuses=retry_after, advice=tuple(advice))
+
+
+def rate_limits(conf: APIErrorsSettings) -> RateLimits | None:
+    """The limits the URLconf's views declare; ``None`` when there are none. Without the
+    rate-limit fields (capacity kept private) only how they count is said."""
+    terms = [terms_of(policy) for _view, policy in url_inventory().policies]
+    if not terms:
+        return None
+    intro = [
+        _(
+            "Requests are counted against rate limits and quotas. A request past one is "
+            "refused; when waiting helps, its `Retry-After` header says how many seconds "
+            "to wait."
+        )
+    ]
+    if not conf.RATE_LIMIT_HEADERS:
+        used = dict.fromkeys(t.algorithm for t in terms if not t.shadow and t.algorithm in COUNTING)
+        return RateLimits(tuple(intro), (), tuple(str(COUNTING[name]) for name in used))
+    intro.append(
+        _(
+            "Responses past a limit carry `RateLimit-Policy` (`q`: the limit, `w`: the window "
+            "in seconds) and `RateLimit` (`r`: the requests left, `t`: the seconds until one "
+            "more is allowed)."
+        )
+    )
+    if conf.RATE_LIMIT_HEADERS_ON_SUCCESS:
+        intro[-1] += " " + _("Admitted responses carry them too.")
+    rows = tuple(LimitRow(t.name, t.allowance(), t.counting(), not t.shadow) for t in terms)
+    return RateLimits(tuple(intro), rows, ())
 
 
 def _or_list(statuses: Iterable[int]) -> str:

@@ -188,10 +188,31 @@ class RetryGuidance:
     advice: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class LimitRow:
+    """One limit of the URLconf as the page shows it."""
+
+    name: str
+    allowance: str
+    counting: str
+    enforced: bool
+
+
+@dataclass(frozen=True)
+class RateLimits:
+    """The limits the API's views declare: how each counts, and (unless the rate-limit
+    fields are off, keeping capacity private) their names and allowances."""
+
+    intro: tuple[str, ...]
+    rows: tuple[LimitRow, ...]
+    counting: tuple[str, ...]  # how each algorithm in use counts, when there are no rows
+
+
 # What a section of the page holds; its anchor and title are set once, by describe_errors.
 FORMAT = "format"
 STATUSES = "statuses"
 CATEGORY = "category"
+LIMITS = "limits"
 PRACTICES = "practices"
 HELP = "help"
 
@@ -219,6 +240,7 @@ class ErrorDocumentation:
     statuses: tuple[StatusRow, ...]
     categories: tuple[CategorySection, ...]
     retry: RetryGuidance
+    limits: RateLimits | None
     practices: tuple[Practice, ...]
     help_text: tuple[str, ...]
     sections: tuple[Section, ...]

@@ -17,11 +17,13 @@ from api_errors.documentation.model import (
     CATALOG_TABLE_HEADER,
     FORMAT,
     HELP,
+    LIMITS,
     PRACTICES,
     STATUSES,
     TEMPLATE_NAME,
     ErrorDocumentation,
     ErrorRow,
+    RateLimits,
 )
 from api_errors.documentation.templates import private_engine
 
@@ -73,6 +75,8 @@ def render_markdown(doc: ErrorDocumentation) -> str:
             out += _markdown_format(doc)
         elif section.kind == STATUSES:
             out += _markdown_statuses(doc)
+        elif section.kind == LIMITS and doc.limits is not None:
+            out += _markdown_limits(doc.limits)
         elif section.kind == PRACTICES:
             out += _markdown_practices(doc)
         elif section.kind == HELP:
@@ -107,6 +111,22 @@ def _markdown_statuses(doc: ErrorDocumentation) -> list[str]:
         codes = ", ".join(str(error.code) for error in row.errors)
         out.append(f"| {row.status} | {row.meaning} | {_cell(row.causes)} | {_cell(codes)} |")
     return [*out, ""]
+
+
+def _markdown_limits(limits: RateLimits) -> list[str]:
+    out: list[str] = []
+    for paragraph in limits.intro:
+        out += [paragraph, ""]
+    if limits.rows:
+        headings = (_("Limit"), _("Allowance"), _("How it is counted"))
+        out += ["| " + " | ".join(headings) + " |", "| --- | --- | --- |"]
+        out += [
+            f"| `{_cell(row.name)}` | {_cell(row.allowance)} | {_cell(row.counting)} |"
+            for row in limits.rows
+        ]
+        out.append("")
+    out += [*(f"- {text}" for text in limits.counting), ""] if limits.counting else []
+    return out
 
 
 def _markdown_practices(doc: ErrorDocumentation) -> list[str]:
@@ -158,6 +178,7 @@ def documentation_dict(doc: ErrorDocumentation) -> dict[str, Any]:
             "retry_after_statuses": list(doc.retry.retry_after_statuses),
             "advice": list(doc.retry.advice),
         },
+        "limits": None if doc.limits is None else asdict(doc.limits),
     }
 
 

@@ -2,7 +2,8 @@
 
 The keys and fixed windows are django-ratelimit's own (``_get_window`` and
 ``_make_cache_key``), so a view limited here and one limited by ``@ratelimit`` with the
-same group, key and rate share one counter.
+same group, key and rate share one counter. Sliding logs and GCRA cells have keys of
+their own (``rolling_slot``), whose hash tag keeps each in one Redis Cluster slot.
 """
 
 from __future__ import annotations
@@ -32,15 +33,27 @@ EXPIRATION_FUDGE = ratelimit_core.EXPIRATION_FUDGE
 MONTH = "month"
 TOTAL = "total"
 
+# How a limit counts (see api_errors.limits.algorithms).
+FIXED = "fixed"
+SLIDING = "sliding"
+GCRA = "gcra"
+ALGORITHMS = (FIXED, SLIDING, GCRA)
+
 
 @dataclass(frozen=True)
 class Slot:
-    """One counter: its cache key, how long the cache keeps it and when its window ends."""
+    """One counter: its cache key, how long the cache keeps it and when its window ends.
+
+    A sliding log or a GCRA cell learns when a slot frees only from the store, so its
+    ``resets_at`` is ``None`` until counted; ``burst`` is GCRA's.
+    """
 
     cache_key: str
     ttl: int | None
     resets_at: float | None
     window_seconds: int | None
+    algorithm: str = FIXED
+    burst: int = 0
 
 
 RATE_PATTERN = re.compile(r"(\d+)/(\d*)([smhd])")
@@ -129,6 +142,24 @@ def calendar_month_slot(group: str, value: str, now: float) -> Slot:
         ttl=math.ceil(resets_at - now) + EXPIRATION_FUDGE,
         resets_at=resets_at,
         window_seconds=days * 86400,
+    )
+
+
+def rolling_slot(
+    algorithm: str, group: str, period: int, value: str, method: Any, burst: int = 0
+) -> Slot:
+    """The sliding log or GCRA cell of ``value``. Its key leaves out the limit, so a plan
+    that changes its limit keeps its history; the digest is the key's hash tag."""
+    prefix = ratelimit_setting("RATELIMIT_CACHE_PREFIX", "rl:")
+    methods = str(tuple(method)) if isinstance(method, list | tuple) else str(method)
+    raw = f"{group}|{value}|{period}|{methods}".encode()
+    return Slot(
+        cache_key=f"{prefix}{algorithm}:{{{hashlib.sha256(raw).hexdigest()}}}",
+        ttl=period + EXPIRATION_FUDGE,
+        resets_at=None,
+        window_seconds=period,
+        algorithm=algorithm,
+        burst=burst,
     )
 
 

@@ -17,7 +17,7 @@ from api_errors.conversion import to_api_error
 from api_errors.declarations import CHARGES_ATTRIBUTE, LIMITS_ATTRIBUTE, declare
 from api_errors.exceptions import InsufficientBalance
 from api_errors.limits.balance import Amount, BalanceHook, balance_hook
-from api_errors.limits.counters import MONTH
+from api_errors.limits.counters import FIXED, MONTH
 from api_errors.limits.policies import (
     Key,
     Policy,
@@ -109,10 +109,31 @@ def enforce(*policies: Policy) -> Callable[[View], View]:
 
 
 def rate_limit(
-    *, group: str, rate: Rate, key: Key = "user_or_ip", method: Any = ALL
+    *,
+    group: str,
+    rate: Rate,
+    key: Key = "user_or_ip",
+    method: Any = ALL,
+    algorithm: str = FIXED,
+    burst: int | None = None,
+    shadow: bool = False,
 ) -> Callable[[View], View]:
-    """At most ``rate`` ("5/10s") requests per key and window, else 429 with ``Retry-After``."""
-    return enforce(RateLimitPolicy(group=group, key=key, method=method, rate=rate))
+    """At most ``rate`` ("5/10s") requests per key and window, else 429 with ``Retry-After``.
+
+    ``algorithm``: ``"fixed"`` (django-ratelimit's windows), ``"sliding"`` or ``"gcra"``
+    (with ``burst``); ``shadow=True`` counts and logs but never refuses.
+    """
+    return enforce(
+        RateLimitPolicy(
+            group=group,
+            key=key,
+            method=method,
+            rate=rate,
+            algorithm=algorithm,
+            burst=burst,
+            shadow=shadow,
+        )
+    )
 
 
 def quota(
@@ -122,9 +143,24 @@ def quota(
     period: str = MONTH,
     key: Key = "user_or_ip",
     method: Any = ALL,
+    algorithm: str = FIXED,
+    burst: int | None = None,
+    shadow: bool = False,
 ) -> Callable[[View], View]:
-    """At most ``limit`` calls per key each ``period`` ("month", "total", "30d"), else 403."""
-    return enforce(QuotaPolicy(group=group, key=key, method=method, limit=limit, period=period))
+    """At most ``limit`` calls per key each ``period`` ("month", "total", "30d"), else 403.
+    A fixed period may count with ``algorithm="sliding"`` or ``"gcra"``."""
+    return enforce(
+        QuotaPolicy(
+            group=group,
+            key=key,
+            method=method,
+            limit=limit,
+            period=period,
+            algorithm=algorithm,
+            burst=burst,
+            shadow=shadow,
+        )
+    )
 
 
 # Refusals by a limit inside the charge: the call was not served, so it is not paid for.

@@ -12,10 +12,16 @@ STATE_HEADER = "RateLimit"
 USAGE_ATTRIBUTE = "api_errors_limits"
 
 
-def _name(usage: Usage) -> str:
-    # A structured-field string: quotes and backslashes escaped.
-    escaped = usage.name.replace("\\", "\\\\").replace('"', '\\"')
+def structured_string(name: str) -> str:
+    """``name`` as a structured-field string: quoted, quotes and backslashes escaped."""
+    escaped = name.replace("\\", "\\\\").replace('"', '\\"')
     return f'"{escaped}"'
+
+
+def policy_item(name: str, limit: int, window_seconds: int | None) -> str:
+    """One limit in ``RateLimit-Policy``: ``"search";q=5;w=10``."""
+    item = f"{structured_string(name)};q={limit}"
+    return item if window_seconds is None else f"{item};w={window_seconds}"
 
 
 def rate_limit_headers(usages: Iterable[Usage]) -> dict[str, str]:
@@ -23,10 +29,8 @@ def rate_limit_headers(usages: Iterable[Usage]) -> dict[str, str]:
     policies: list[str] = []
     states: list[str] = []
     for usage in usages:
-        policy = f"{_name(usage)};q={usage.limit}"
-        if usage.window_seconds is not None:
-            policy += f";w={usage.window_seconds}"
-        state = f"{_name(usage)};r={usage.remaining}"
+        policy = policy_item(usage.name, usage.limit, usage.window_seconds)
+        state = f"{structured_string(usage.name)};r={usage.remaining}"
         reset = usage.reset_seconds()
         if reset is not None:
             state += f";t={reset}"

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from functools import lru_cache
 from typing import Any, ClassVar
 
@@ -16,6 +17,7 @@ from django_ratelimit import ALL
 from django_ratelimit import core as ratelimit_core
 
 from api_errors.conf import get_settings
+from api_errors.correlation import get_correlation_id
 from api_errors.exceptions import (
     APIError,
     QuotaExceeded,
@@ -23,7 +25,9 @@ from api_errors.exceptions import (
     ServiceUnavailable,
     TotalLimitExceeded,
 )
+from api_errors.limits.algorithms import algorithm_problem, size_problem
 from api_errors.limits.counters import (
+    FIXED,
     MONTH,
     TOTAL,
     Slot,
@@ -33,10 +37,12 @@ from api_errors.limits.counters import (
     limits_cache,
     parse_rate,
     ratelimit_setting,
+    rolling_slot,
     total_slot,
 )
 from api_errors.limits.headers import USAGE_ATTRIBUTE, rate_limit_headers
 from api_errors.limits.store import CounterUnavailable, counter_store
+from api_errors.reporting import client_error_level, log_safe, request_fields
 
 logger = logging.getLogger("api_errors")
 
@@ -86,18 +92,56 @@ def fail_open() -> bool:
 
 @dataclass(frozen=True)
 class Policy:
-    """A limit on one group of requests, counted per key."""
+    """A limit on one group of requests, counted per key.
+
+    ``algorithm`` says how: ``"fixed"`` windows (django-ratelimit's, shared with
+    ``@ratelimit``), a ``"sliding"`` log or ``"gcra"`` (``burst`` at once; the limit by
+    default). A ``shadow`` policy counts, sends its fields and logs what it would have
+    refused, but refuses nothing.
+    """
 
     group: str
     key: Key = "user_or_ip"
     method: Any = ALL
     error_class: type[APIError] = RateLimited
-    # Whether a refusal holds until its window ends, so that with LIMITS_REMEMBER_REFUSALS
-    # later calls in the window are refused without the store.
+    _: KW_ONLY
+    algorithm: str = FIXED
+    burst: int | None = None
+    shadow: bool = False
+    # Whether a refusal holds until a slot frees, so that with LIMITS_REMEMBER_REFUSALS
+    # later calls until then are refused without the store.
     remembers_refusals: ClassVar[bool] = False
 
     def slot(self, value: str, request: Any, now: float) -> tuple[int, Slot] | None:
         raise NotImplementedError
+
+    def literal_limit(self) -> int | None:
+        """The limit when it is written down (not a callable's), for the checks."""
+        return None
+
+    @property
+    def calendar(self) -> bool:
+        """Whether the window is a calendar month or has no end: only a fixed counter fits."""
+        return False
+
+    def algorithm_problem(self) -> str | None:
+        """Why this policy's algorithm cannot count it (``manage.py check`` reports it)."""
+        return algorithm_problem(self.algorithm, calendar=self.calendar)
+
+    def problem(self, limit: int) -> str | None:
+        return self.algorithm_problem() or size_problem(self.algorithm, limit, self.burst)
+
+    def counted_slot(self, value: str, limit: int, rate: str) -> Slot:
+        """The slot of ``value`` for this policy's algorithm, ``rate`` ("5/10s") giving the
+        window; a misconfiguration (which ``manage.py check`` reports) is an error here."""
+        if self.algorithm == FIXED and self.burst is None:
+            return fixed_window_slot(self.group, rate, value, self.method)
+        problem = self.problem(limit)
+        if problem is not None:
+            raise ImproperlyConfigured(f"limit {self.group!r}: {problem}")
+        burst = limit if self.burst is None else min(self.burst, limit)
+        period = parse_rate(rate)[1]
+        return rolling_slot(self.algorithm, self.group, period, value, self.method, burst)
 
     def applies_to(self, request: Any) -> bool:
         if not ratelimit_setting("RATELIMIT_ENABLE", True):
@@ -106,32 +150,42 @@ class Policy:
 
     def count(self, request: Any) -> Usage | None:
         """Count ``request``; ``None`` when the policy does not apply or the cache failed open."""
+        counted = self._count(request)
+        return None if counted is None else counted[0]
+
+    def _count(self, request: Any) -> tuple[Usage, str] | None:
+        """The usage, and the key value it was counted under."""
         if not self.applies_to(request):
             return None
         now = time.time()
-        found = self.slot(resolve_key(self.key, self.group, request), request, now)
+        value = resolve_key(self.key, self.group, request)
+        found = self.slot(value, request, now)
         if found is None:
             return None
         limit, slot = found
-        remember = self.remembers_refusals and get_settings().LIMITS_REMEMBER_REFUSALS
-        count = refused_count(slot, now) if remember else None
-        remembered = count is not None
-        if count is None:
+        remember = (
+            self.remembers_refusals and not self.shadow and get_settings().LIMITS_REMEMBER_REFUSALS
+        )
+        refusal = remembered_refusal(slot, now) if remember else None
+        resets_at: float | None
+        if refusal is not None:
+            count, resets_at = refusal
+        else:
             try:
-                count = counter_store().increment(slot)
+                count, resets_at = counter_store().count(slot, limit)
             except CounterUnavailable:
                 self.counter_unavailable()
                 return None
             if count > limit and remember:
-                remember_refusal(slot, count)
-        usage = Usage(self.group, limit, count, slot.resets_at, slot.window_seconds, remembered)
+                remember_refusal(slot.cache_key, count, resets_at)
+        usage = Usage(self.group, limit, count, resets_at, slot.window_seconds, refusal is not None)
         remember_usage(request, usage)
-        return usage
+        return usage, value
 
     def counter_unavailable(self) -> None:
-        """Fail open (admit) or closed (503), as configured. The store logs the outage
-        once, so neither adds a record or a traceback of its own."""
-        if fail_open():
+        """Fail open (admit) or closed (503), as configured; a shadow policy always admits.
+        The store logs the outage once, so neither adds a record or a traceback of its own."""
+        if self.shadow or fail_open():
             return None
         raise ServiceUnavailable(retry_after=get_settings().DEFAULT_RETRY_AFTER, alert=False)
 
@@ -146,18 +200,61 @@ class Policy:
         return error
 
     def enforce(self, request: Any) -> Usage | None:
-        usage = self.count(request)
-        if usage is not None and usage.exceeded:
-            raise self.error(usage)
+        counted = self._count(request)
+        if counted is None:
+            return None
+        usage, value = counted
+        if usage.exceeded:
+            if not self.shadow:
+                raise self.error(usage)
+            report_shadow_refusal(self, usage, value, request)
         return usage
+
+
+def report_shadow_refusal(policy: Policy, usage: Usage, value: str, request: Any) -> None:
+    """One record where the refusal would have been, at its level. The key is logged as a
+    digest: it may be a credential (``key="header:x-api-key"``)."""
+    level = client_error_level(get_settings())
+    if not logger.isEnabledFor(level):
+        return
+    fields = request_fields(request, get_correlation_id())
+    group, key = log_safe(policy.group), key_digest(value)
+    logger.log(
+        level,
+        "%s %s -> would have refused (shadow): policy=%s key_digest=%s count=%s limit=%s "
+        "correlation_id=%s",
+        fields["method"],
+        fields["path"],
+        group,
+        key,
+        usage.count,
+        usage.limit,
+        fields["correlation_id"],
+        extra={
+            "policy": group,
+            "key_digest": key,
+            "algorithm": policy.algorithm,
+            "count": usage.count,
+            "limit": usage.limit,
+            "shadow": True,
+            **fields,
+        },
+    )
+
+
+def key_digest(value: str) -> str:
+    """A limit key as logs may show it: the same key gives the same digest, which support can
+    compute from a client's key, and no credential is written down."""
+    return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
 class RateLimitPolicy(Policy):
-    """``rate`` requests per window ("5/10s", "100/m"), on django-ratelimit's windows: 429."""
+    """``rate`` requests per window ("5/10s", "100/m"), counted as ``algorithm`` says: 429."""
 
     rate: Rate = "60/m"
-    # A window's count only grows, so once past the limit, the window refuses to its end.
+    # A window's count only grows, and a log or a cell frees nothing before the time it
+    # gave: once past the limit, it refuses until then.
     remembers_refusals: ClassVar[bool] = True
 
     def __post_init__(self) -> None:
@@ -170,13 +267,17 @@ class RateLimitPolicy(Policy):
         # No rate (a scope without a configured rate, or a callable saying so): not limited.
         if rate is None:
             return None
-        limit, _period = parse_rate(rate)
-        return limit, fixed_window_slot(self.group, rate, value, self.method)
+        limit = parse_rate(rate)[0]
+        return limit, self.counted_slot(value, limit, rate)
+
+    def literal_limit(self) -> int | None:
+        return parse_rate(self.rate)[0] if isinstance(self.rate, str) else None
 
 
 @dataclass(frozen=True)
 class QuotaPolicy(Policy):
-    """``limit`` calls per calendar month, per fixed period ("30d") or in total: 403."""
+    """``limit`` calls per calendar month, per fixed period ("30d") or in total: 403. Only
+    a fixed period can be counted by a sliding log or GCRA."""
 
     limit: int | Callable[[str, Any], int | None] = 0
     period: str = MONTH
@@ -188,20 +289,31 @@ class QuotaPolicy(Policy):
         if isinstance(self.limit, int) and self.limit < 0:
             raise ImproperlyConfigured(f"quota {self.group!r}: the limit cannot be negative")
 
+    @property
+    def calendar(self) -> bool:
+        return self.period in (MONTH, TOTAL)
+
     def slot(self, value: str, request: Any, now: float) -> tuple[int, Slot] | None:
         limit = self.limit(self.group, request) if callable(self.limit) else self.limit
         if limit is None:
             return None
         return limit, self.window(value, limit, now)
 
+    def literal_limit(self) -> int | None:
+        return None if callable(self.limit) else self.limit
+
     def window(self, value: str, limit: int, now: float) -> Slot:
         """The counter of ``value`` at ``now``; its key depends on ``limit`` only for fixed
-        periods (as django-ratelimit's do), so a plan change keeps a month's calls."""
+        windows of a fixed period (as django-ratelimit's do), so a plan change keeps a
+        month's calls."""
+        if not self.calendar:
+            return self.counted_slot(value, limit, f"{limit}/{self.period}")
+        problem = self.problem(limit)
+        if problem is not None:
+            raise ImproperlyConfigured(f"quota {self.group!r}: {problem}")
         if self.period == MONTH:
             return calendar_month_slot(self.group, value, now)
-        if self.period == TOTAL:
-            return total_slot(self.group, value)
-        return fixed_window_slot(self.group, f"{limit}/{self.period}", value, self.method)
+        return total_slot(self.group, value)
 
     def reset(self, value: str, limit: int = 0) -> None:
         """Forget ``value``'s calls in the current window (``limit`` matters for fixed periods)."""
@@ -219,26 +331,25 @@ def platform_quota(group: str, limit: int, period: str = MONTH) -> QuotaPolicy:
     )
 
 
-# Refusals until their window ends, by counter: a flood from a client over its rate is
+# Refusals until a slot frees, by counter: a flood from a client over its rate is
 # answered in-process, without a round trip to the store. Per process, and bounded.
 _refusals: dict[str, tuple[int, float]] = {}
 REFUSALS_MAX = 10_000
 
 
-def refused_count(slot: Slot, now: float) -> int | None:
-    """The count a refused window was left at, while that window lasts."""
+def remembered_refusal(slot: Slot, now: float) -> tuple[int, float] | None:
+    """The count a refused counter was left at and when a slot frees, until then."""
     refused = _refusals.get(slot.cache_key)
     if refused is None:
         return None
-    count, until = refused
-    if now >= until:
+    if now >= refused[1]:
         _refusals.pop(slot.cache_key, None)
         return None
-    return count
+    return refused
 
 
-def remember_refusal(slot: Slot, count: int) -> None:
-    if slot.resets_at is None:
+def remember_refusal(cache_key: str, count: int, resets_at: float | None) -> None:
+    if resets_at is None:
         return
     if len(_refusals) >= REFUSALS_MAX:
         now = time.time()
@@ -246,7 +357,7 @@ def remember_refusal(slot: Slot, count: int) -> None:
             del _refusals[key]
         if len(_refusals) >= REFUSALS_MAX:
             _refusals.clear()
-    _refusals[slot.cache_key] = (count, slot.resets_at)
+    _refusals[cache_key] = (count, resets_at)
 
 
 def forget_refusals() -> None:

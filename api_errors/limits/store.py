@@ -1,9 +1,11 @@
 """The counter store: the cache that holds the counts, asked so that an outage costs little.
 
 - On Redis (Django's ``RedisCache`` or django-redis) one script creates and increments a
-  counter in one round trip, on a client of its own whose every call times out after
-  ``LIMITS_TIMEOUT`` seconds and is never retried, whatever the cache's own options and
-  whichever redis-py version.
+  counter in one round trip (or runs a sliding log or a GCRA cell, ``algorithms``), on a
+  client of its own whose every call times out after ``LIMITS_TIMEOUT`` seconds and is
+  never retried, whatever the cache's own options and whichever redis-py version.
+- On other caches a fixed counter uses ``add`` and ``incr``; a sliding log or a GCRA cell
+  is read and written under a lock of the process.
 - After the store fails, a circuit breaker stops asking it for ``LIMITS_RETRY_INTERVAL``
   seconds: until then each request is decided at once (fail open or closed). Then one
   request tries the store again.
@@ -28,7 +30,8 @@ from django.dispatch import receiver
 
 from api_errors.conf import SETTING_NAME, get_settings
 from api_errors.correlation import get_correlation_id
-from api_errors.limits.counters import Slot, limits_cache_alias
+from api_errors.limits.algorithms import ROLLING, Verdict, now_microseconds
+from api_errors.limits.counters import FIXED, Slot, limits_cache_alias
 
 logger = logging.getLogger("api_errors")
 
@@ -120,27 +123,41 @@ class CounterStore:
         # None: not looked up yet; False: not Redis.
         self._redis: RedisCounters | bool | None = None
         self._redis_lock = threading.Lock()
+        # Sliding logs and GCRA cells on a cache without scripts: read and written under it.
+        self._local_lock = threading.Lock()
 
-    def increment(self, slot: Slot) -> int:
-        """Add one to the slot's counter and return the new count, atomically."""
+    def count(self, slot: Slot, limit: int) -> tuple[int, float | None]:
+        """Count a request in the slot, atomically: the count (this request included, past
+        ``limit`` when refused) and when a slot frees (``None``: never)."""
         now = time.monotonic()
         breaker = self.breaker
         # A closed breaker is read without a call: this runs on every limited request.
         if breaker.open_until and not breaker.allows(now):
             raise CounterUnavailable(f"limits store {self.alias!r} is left alone after failing")
         try:
-            count = self._increment(slot)
+            counted = self._count(slot, limit)
         except self.errors as exc:
             breaker.failed(exc, now)
             raise CounterUnavailable(str(exc)) from exc
         if breaker.open_until:
             breaker.succeeded()
-        return count
+        return counted
+
+    def _count(self, slot: Slot, limit: int) -> tuple[int, float | None]:
+        redis = self.redis()
+        if slot.algorithm == FIXED:
+            count = redis.increment(slot) if redis is not None else self._increment(slot)
+            return count, slot.resets_at
+        if redis is not None:
+            verdict = redis.admit(slot, limit)
+        else:
+            with self._local_lock:
+                verdict = ROLLING[slot.algorithm].locally(
+                    caches[self.alias], slot, limit, now_microseconds()
+                )
+        return verdict.count, time.time() + verdict.wait
 
     def _increment(self, slot: Slot) -> int:
-        redis = self.redis()
-        if redis is not None:
-            return redis.increment(slot)
         cache = caches[self.alias]
         if cache.add(slot.cache_key, 1, slot.ttl):
             return 1
@@ -168,23 +185,32 @@ class CounterStore:
 
 
 class RedisCounters:
-    """The increment script on one client. It sends EVALSHA itself (redis-py's ``Script``
-    costs about as much again on the client) and loads the script when Redis lacks it."""
+    """The scripts on one client. It sends EVALSHA itself (redis-py's ``Script`` costs
+    about as much again on the client) and loads a script when Redis lacks it."""
 
     def __init__(self, client: Any, make_key: Callable[[str], str]) -> None:
         from redis.exceptions import NoScriptError
 
         self.client = client
         self.make_key = make_key
-        self.script = client.register_script(INCREMENT_SCRIPT)
+        self.scripts = {FIXED: client.register_script(INCREMENT_SCRIPT)}
+        for algorithm, steps in ROLLING.items():
+            self.scripts[algorithm] = client.register_script(steps.script)
         self.missing_script = NoScriptError
 
-    def increment(self, slot: Slot) -> int:
-        key, ttl = self.make_key(slot.cache_key), slot.ttl or 0
+    def run(self, algorithm: str, slot: Slot, *args: Any) -> Any:
+        script, key = self.scripts[algorithm], self.make_key(slot.cache_key)
         try:
-            return int(self.client.execute_command("EVALSHA", self.script.sha, 1, key, ttl))
+            return self.client.execute_command("EVALSHA", script.sha, 1, key, *args)
         except self.missing_script:
-            return int(self.script(keys=[key], args=[ttl]))
+            return script(keys=[key], args=list(args))
+
+    def increment(self, slot: Slot) -> int:
+        return int(self.run(FIXED, slot, slot.ttl or 0))
+
+    def admit(self, slot: Slot, limit: int) -> Verdict:
+        steps = ROLLING[slot.algorithm]
+        return steps.verdict(self.run(slot.algorithm, slot, *steps.arguments(slot, limit)), limit)
 
 
 def _redis_key_function(cache: BaseCache) -> Callable[[str], str] | None:

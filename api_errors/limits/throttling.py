@@ -7,7 +7,7 @@ from typing import Any
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
 
-from api_errors.limits.counters import MONTH
+from api_errors.limits.counters import FIXED, MONTH
 from api_errors.limits.policies import (
     Key,
     Policy,
@@ -21,6 +21,10 @@ class PolicyThrottle(BaseThrottle):
 
     group: str = ""
     key: Key = "user_or_ip"
+    # How it counts and whether it refuses: as the policies' arguments of the same names.
+    algorithm: str = FIXED
+    burst: int | None = None
+    shadow: bool = False
 
     def policy(self, view: Any) -> Policy:
         raise NotImplementedError
@@ -39,9 +43,18 @@ class RateLimitThrottle(PolicyThrottle):
     rate: str | None = None
 
     def policy(self, view: Any) -> Policy:
-        group = self.group or getattr(view, "throttle_scope", "") or type(view).__name__
+        """The policy for ``view`` (an instance, or the class when the checks ask)."""
+        view_class = view if isinstance(view, type) else type(view)
+        group = self.group or getattr(view, "throttle_scope", "") or view_class.__name__
         rate = self.rate or (api_settings.DEFAULT_THROTTLE_RATES or {}).get(group)
-        return RateLimitPolicy(group=group, key=self.key, rate=str(rate) if rate else None)
+        return RateLimitPolicy(
+            group=group,
+            key=self.key,
+            rate=str(rate) if rate else None,
+            algorithm=self.algorithm,
+            burst=self.burst,
+            shadow=self.shadow,
+        )
 
 
 class QuotaThrottle(PolicyThrottle):
@@ -51,4 +64,12 @@ class QuotaThrottle(PolicyThrottle):
     period: str = MONTH
 
     def policy(self, view: Any) -> Policy:
-        return QuotaPolicy(group=self.group, key=self.key, limit=self.limit, period=self.period)
+        return QuotaPolicy(
+            group=self.group,
+            key=self.key,
+            limit=self.limit,
+            period=self.period,
+            algorithm=self.algorithm,
+            burst=self.burst,
+            shadow=self.shadow,
+        )
