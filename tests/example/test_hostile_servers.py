@@ -303,6 +303,9 @@ def json_case(body, *, headers=KEY):
 def fixed_cases(style):
     """``{name: (case, expected status, expected code, expected errors or None)}``."""
     parent_error = [{"field": "parent", "code": "invalid", "message": "Invalid value."}]
+    if style == "problem":
+        # RFC 9457's items: where in the request the member at fault is.
+        parent_error[0].update(pointer="#/parent", location="body")
     fixed = {
         "deep-list-10k": (json_case("[" * 10_000), 400, MALFORMED[style], None),
         "deep-list-100k": (json_case("[" * 100_000), 400, MALFORMED[style], None),
