@@ -137,8 +137,8 @@ def status_rows(catalog: Catalog, rows: list[ErrorRow]) -> tuple[StatusRow, ...]
         codes_by_status.setdefault(row.http_status, {}).setdefault(row.code, row)
     for rule in catalog.conditions.values():
         row_for_rule = by_code.get(rule.code)
-        if row_for_rule is not None:
-            status = rule.http_status or row_for_rule.http_status
+        status = catalog.condition_status(rule)
+        if row_for_rule is not None and status is not None:
             codes_by_status.setdefault(status, {}).setdefault(row_for_rule.code, row_for_rule)
     result = []
     for status in (*SUCCESS_STATUSES, *sorted(codes_by_status)):
