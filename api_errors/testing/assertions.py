@@ -64,6 +64,7 @@ def assert_api_error(
     must be one the catalog sends the code with. ``field`` is a field error's path
     (``"items.0.name"``). Returns the parsed body.
     """
+    __tracebackhide__ = True  # pytest shows the caller's line, not this function's
     conf, style, catalog = get_settings(), get_style(), get_catalog()
     expected = expected_error(catalog, code, status)
     body, unparsed = parsed_body(response)

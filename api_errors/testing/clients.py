@@ -33,8 +33,7 @@ def stop_listening(listener: Listener) -> None:
 
 
 def _deliver(response: Any) -> None:
-    if _listeners:
-        _listeners[-1](response)
+    _listeners[-1](response)
 
 
 def _wrap_clients() -> None:

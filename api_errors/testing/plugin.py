@@ -60,8 +60,12 @@ def checks_contract(item: pytest.Item) -> bool:
     if marker is None:
         return True
     if len(marker.args) != 1 or not isinstance(marker.args[0], bool) or marker.kwargs:
-        raise pytest.UsageError(f"{item.nodeid}: use @pytest.mark.{MARKER}(False)")
-    return marker.args[0]
+        pytest.fail(f"{item.nodeid}: write @pytest.mark.{MARKER}(False)", pytrace=False)
+    return bool(marker.args[0])
+
+
+# Whether contract mode checks a test, decided once in its setup from its marker.
+CHECKED = pytest.StashKey[bool]()
 
 
 class ContractRun:
@@ -78,13 +82,13 @@ class ContractRun:
 
     def observe(self, response: Any) -> None:
         if self.item is None:
-            return  # not inside a test (collection, a session's end)
+            return  # not inside a checked test (collection, an opted-out test)
         message = self.checker.check(response)
         if message is not None:
             self.found.append(message)
 
     def watch(self, item: pytest.Item, phase: str) -> Generator[None, Any, Any]:
-        self.item = item if checks_contract(item) else None
+        self.item = item if item.stash.get(CHECKED, False) else None
         self.found = []
         try:
             outcome = yield
@@ -106,6 +110,7 @@ class ContractRun:
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_setup(self, item: pytest.Item) -> Generator[None, Any, Any]:
+        item.stash[CHECKED] = checks_contract(item)
         return (yield from self.watch(item, "setup"))
 
     @pytest.hookimpl(wrapper=True)

@@ -17,7 +17,7 @@ Validate = Callable[[Any], list[str]]
 def _jsonschema() -> Any:
     try:
         import jsonschema
-    except ImportError as exc:  # pragma: no cover - the test environment has it
+    except ImportError as exc:
         raise ImportError(
             f"api_errors.testing validates bodies with jsonschema: {INSTALL_HINT}"
         ) from exc
@@ -40,7 +40,9 @@ def for_responses(schema: Any) -> Any:
             for name in required
             if not (isinstance(properties.get(name), Mapping) and properties[name].get("writeOnly"))
         ]
-    if converted.pop("nullable", False) is True:
+    # Only the keyword: a property named "nullable" is a schema, not True.
+    if converted.get("nullable") is True:
+        del converted["nullable"]
         return {"anyOf": [converted, {"type": "null"}]}
     return converted
 
@@ -51,23 +53,24 @@ def validator(
     """A function listing what in a body does not match ``schema``; ``components`` are what
     its ``#/components/...`` references point into."""
     jsonschema = _jsonschema()
-    if openapi.startswith("3.0"):
-        # OpenAPI 3.0's schema objects are a dialect of draft 4 (boolean exclusiveMinimum).
-        root: dict[str, Any] = {"allOf": [for_responses(schema)]}
-        if components is not None:
-            root["components"] = for_responses(components)
-        checker = jsonschema.Draft4Validator(root)
-    else:
-        root = {"allOf": [schema]}
-        if components is not None:
-            root["components"] = components
-        checker = jsonschema.Draft202012Validator(root)
+    # OpenAPI 3.0's schema objects are a dialect of draft 4 (boolean exclusiveMinimum);
+    # 3.1's are JSON Schema 2020-12 as they stand.
+    oas30 = openapi.startswith("3.0")
+    read = for_responses if oas30 else _as_written
+    root: dict[str, Any] = {"allOf": [read(schema)]}
+    if components is not None:
+        root["components"] = read(components)
+    checker = (jsonschema.Draft4Validator if oas30 else jsonschema.Draft202012Validator)(root)
 
     def problems(body: Any) -> list[str]:
-        found = sorted(checker.iter_errors(body), key=lambda error: list(error.absolute_path))
+        found = sorted(checker.iter_errors(body), key=lambda error: _location(error.absolute_path))
         return [f"{_location(error.absolute_path)}: {error.message}" for error in found]
 
     return problems
+
+
+def _as_written(schema: Any) -> Any:
+    return schema
 
 
 def _location(path: Any) -> str:
