@@ -32,6 +32,7 @@ ANSWERS = {
     "not-json": lambda: HttpResponse(
         "{lamp", content_type="application/json", headers={THING_HEADER: "1"}
     ),
+    "empty": lambda: Response(status=204),
     "streamed": lambda: StreamingHttpResponse(
         [json.dumps(THING)], content_type="application/json", headers={THING_HEADER: "1"}
     ),

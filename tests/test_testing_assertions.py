@@ -42,6 +42,13 @@ def test_the_code_as_the_catalog_writes_it(client, style):
     assert_api_error(response, code=NOT_FOUND_CODE[style], status=404)
 
 
+def test_the_statuses_a_code_is_sent_with(api_errors_catalog):
+    # Its entry's, then the conditions' answering with it, each once.
+    assert api_errors_catalog.statuses(BAD_REQUEST) == [400, 404, 405, 406, 415, 413, 409]
+    assert api_errors_catalog.statuses(INVALID_PARAMETER) == [400]
+    assert api_errors_catalog.statuses(12345) == []
+
+
 def test_without_status_a_code_passes_with_any_status_the_catalog_sends_it_with(client):
     # 68300007 is the platform catalog's 400, and its answer to not_found at 404.
     assert_api_error(client.get("/api/drf/raise/drf_not_found/"), code=BAD_REQUEST)
