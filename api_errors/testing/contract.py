@@ -35,17 +35,18 @@ def generate_schema(urlconf: Any) -> dict[str, Any]:
     return json.loads(json.dumps(schema, default=str))  # type: ignore[no-any-return]
 
 
-def schema_settings() -> str:
-    """What the generated schema depends on beyond the URLconf, as one comparable value."""
+def schema_settings() -> tuple[str, str]:
+    """What the generated schema depends on beyond the URLconf, as comparable values: the
+    settings that shape its operations (DRF's and drf-spectacular's), and ``API_ERRORS``,
+    which shapes only their error responses."""
     from drf_spectacular.settings import SPECTACULAR_DEFAULTS, spectacular_settings
 
-    shaping = (
-        getattr(settings, SETTING_NAME, None),
+    operations = (
         getattr(settings, "REST_FRAMEWORK", None),
         # drf-spectacular's settings object, which tests may patch directly.
         [getattr(spectacular_settings, name) for name in SPECTACULAR_DEFAULTS],
     )
-    return repr(shaping)
+    return repr(operations), repr(getattr(settings, SETTING_NAME, None))
 
 
 @dataclass(frozen=True)
@@ -161,18 +162,24 @@ class ContractChecker:
     """Checks responses against the schema of their request's URLconf."""
 
     def __init__(self) -> None:
-        self._contracts: dict[tuple[Any, str], Contract] = {}
+        self._contracts: dict[tuple[Any, str, str], Contract] = {}
+        # Whether a request is to an operation does not depend on API_ERRORS: a response to
+        # none needs no schema generated for the API_ERRORS of its test.
+        self._operations: dict[tuple[Any, str], Contract] = {}
 
-    def contract_for(self, urlconf: Any) -> Contract | str:
+    def contract_for(self, urlconf: Any, shaping: tuple[str, str] | None = None) -> Contract | str:
         """The contract for ``urlconf`` under the current settings, or why there is none."""
-        key = (urlconf, schema_settings())
+        operations, api_errors = shaping or schema_settings()
+        key = (urlconf, operations, api_errors)
         found = self._contracts.get(key)
         if found is None:
             try:
-                found = self._contracts[key] = Contract(generate_schema(urlconf))
+                found = Contract(generate_schema(urlconf))
             except Exception as exc:
                 # Not kept: what broke it may be a test's doing, undone when the test ends.
                 return f"the OpenAPI schema of {urlconf!r} could not be generated: {exc!r}"
+            self._contracts[key] = found
+            self._operations.setdefault((urlconf, operations), found)
         return found
 
     def check(self, response: Any) -> str | None:
@@ -182,7 +189,11 @@ class ContractChecker:
         if request is None:
             return None
         urlconf = getattr(request, "urlconf", None) or settings.ROOT_URLCONF
-        contract = self.contract_for(urlconf)
+        shaping = schema_settings()
+        known = self._operations.get((urlconf, shaping[0]))
+        if known is not None and known.operation(request.method, request.path_info) is None:
+            return None
+        contract = self.contract_for(urlconf, shaping)
         if isinstance(contract, str):
             return contract
         operation = contract.operation(request.method, request.path_info)
