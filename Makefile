@@ -57,8 +57,10 @@ serve: install
 	$(BIN)/gunicorn example_project.wsgi --workers $(WORKERS) --bind 127.0.0.1:$(PORT) \
 		--access-logfile -
 
+# Contract mode: every response the tests receive from a documented operation must be
+# what the generated OpenAPI schema documents (docs/testing.md).
 pytest: install $(REDIS_LOWEST)/.installed $(NODE_DIR)/.installed
-	$(BIN)/python -m pytest --cov --cov-report=term-missing
+	$(BIN)/python -m pytest --cov --cov-report=term-missing --api-errors-contract
 
 lint: install
 	$(BIN)/ruff check .

@@ -89,6 +89,12 @@ def accepted_correlation_id(value: str | None, conf: APIErrorsSettings) -> str |
     return value if matches_correlation_pattern(value, conf) else None
 
 
+def is_sent_correlation_id(value: str, conf: APIErrorsSettings) -> bool:
+    """Whether the middleware can send ``value``: a client's id it accepts, a new UUID4 or
+    a trace id."""
+    return is_made_here(value) or accepted_correlation_id(value, conf) is not None
+
+
 def client_correlation_id(meta: Mapping[str, object], conf: APIErrorsSettings) -> str | None:
     """The request's own id, when it sent an acceptable one."""
     incoming = meta.get(conf.correlation_meta_key)

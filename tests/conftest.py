@@ -4,6 +4,10 @@ import pytest
 from django.test import AsyncClient, Client
 from django_ratelimit import core as ratelimit_core
 
+# Loaded here rather than by its entry point (blocked in pyproject.toml's addopts), once
+# coverage has started.
+pytest_plugins = ["api_errors.testing.plugin"]
+
 
 @pytest.fixture
 def client():

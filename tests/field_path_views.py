@@ -10,6 +10,8 @@ import asyncio
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import ListAPIView
@@ -17,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 import api_errors
+from api_errors import raises
 from tests.hostile_views import WholeUnitsField
 from tests.models import Wallet
 
@@ -61,7 +64,14 @@ def order(**changes):
     }
 
 
+# The views document what they send, for contract mode (pytest --api-errors-contract): each
+# answers a validation error, which @raises puts in the schema where no request body does.
+VALIDATES = raises(api_errors.InvalidParameter)
+OK = {200: OpenApiTypes.OBJECT}
+
+
 class OrderView(APIView):
+    @extend_schema(request=OrderSerializer, responses={201: None})
     def post(self, request):
         serializer = OrderSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -69,6 +79,7 @@ class OrderView(APIView):
 
 
 class LineItemsView(APIView):
+    @extend_schema(request=LineItemSerializer(many=True), responses={201: None})
     def post(self, request):
         serializer = LineItemSerializer(data=request.data, many=True)
         serializer.is_valid(raise_exception=True)
@@ -80,17 +91,21 @@ class PageQuerySerializer(serializers.Serializer):
     max_units = WholeUnitsField(required=False)
 
 
+@VALIDATES
 class QueryView(APIView):
     """Validates the query string with a serializer, as DRF's documentation suggests."""
 
+    @extend_schema(parameters=[PageQuerySerializer], responses=OK)
     def get(self, request):
         PageQuerySerializer(data=request.query_params).is_valid(raise_exception=True)
         return Response({"ok": True})
 
 
+@VALIDATES
 class CopiedQueryView(APIView):
     """Validates a copy of the query string: its origin is unknown, its names tell."""
 
+    @extend_schema(parameters=[PageQuerySerializer], responses=OK)
     def get(self, request):
         serializer = PageQuerySerializer(data=request.query_params.dict())
         if not serializer.is_valid():
@@ -102,29 +117,36 @@ class FolderReferenceSerializer(serializers.Serializer):
     folder_id = serializers.RegexField(r"^f[0-9]+$")
 
 
+@VALIDATES
 class FolderKwargsView(APIView):
     """Validates the URL's keyword arguments with a serializer."""
 
+    @extend_schema(responses=OK)
     def get(self, request, folder_id):
         FolderReferenceSerializer(data=self.kwargs).is_valid(raise_exception=True)
         return Response({"ok": True})
 
 
+@VALIDATES
 class FolderCheckView(APIView):
     """Checks a URL argument itself and raises DRF's ValidationError naming it."""
 
+    @extend_schema(responses=OK)
     def get(self, request, folder_id):
         raise ValidationError({"folder_id": ["Unknown folder."]})
 
+    @extend_schema(request=FolderReferenceSerializer, responses=OK)
     def post(self, request, folder_id):
         """The body's ``folder_id``: validated by a serializer, so it is the body's."""
         FolderReferenceSerializer(data=request.data).is_valid(raise_exception=True)
         return Response({"ok": True})
 
 
+@VALIDATES
 class RefusedView(APIView):
     """A ValidationError about the request as a whole."""
 
+    @extend_schema(request=None, responses={201: None})
     def post(self, request):
         raise ValidationError("Not today.", code="closed")
 

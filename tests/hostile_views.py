@@ -5,6 +5,7 @@ an exception class that cannot be hashed."""
 from __future__ import annotations
 
 from django.http import JsonResponse
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -52,6 +53,7 @@ class PlaceSerializer(serializers.Serializer):
 class PlaceView(APIView):
     """``POST {"name": "x", "address": {"city": 1e999}}``: the failure is in ``address.city``."""
 
+    @extend_schema(request=PlaceSerializer, responses={201: PlaceSerializer})
     def post(self, request):
         serializer = PlaceSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -12,6 +12,8 @@ import asyncio
 from django.http import Http404, HttpResponse, JsonResponse
 from django.urls import path
 from django_ratelimit.decorators import ratelimit
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions as drf
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import IsAuthenticated
@@ -119,6 +121,11 @@ def throttle_class(kind):
     return type(f"Quota_{period}", (QuotaThrottle,), attributes)
 
 
+# What the DRF views answer when they admit a call, for their schema (contract mode).
+AN_OBJECT = extend_schema(responses={200: OpenApiTypes.OBJECT})
+
+
+@AN_OBJECT
 def drf_ok(self, request):
     return Response({"ok": True})
 
@@ -129,6 +136,7 @@ def drf_throttled_view(kind):
 
 
 def drf_decorated_view(kind):
+    @AN_OBJECT
     @limit_decorator("drf-decorator", kind)
     def get(self, request):
         return Response({"ok": True})
@@ -187,6 +195,8 @@ def outcome(name):
 
 
 class ChargedAPIView(LimitedAPIView):
+    # outcome() may return a 404 of its own making.
+    @extend_schema(responses={200: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT})
     @charge_balance(1)
     def get(self, request, name):
         return outcome(name)
@@ -243,6 +253,7 @@ class ScopedUploadView(LimitedAPIView):
     throttle_classes = [RateLimitThrottle]
     throttle_scope = "uploads"
 
+    @AN_OBJECT
     def get(self, request):
         return Response({"ok": True})
 
@@ -277,6 +288,7 @@ class HonestAPIView(LimitedAPIView):
         )
     ]
 
+    @AN_OBJECT
     def get(self, request):
         return Response({"ok": True})
 

@@ -112,6 +112,15 @@ LAYERS = [
     "api_errors.docs_urls",
     "api_errors.apps",
     "api_errors",
+    # test helpers for projects that use the app, and the pytest plugin
+    "api_errors.testing.schemas",
+    "api_errors.testing.report",
+    "api_errors.testing.assertions",
+    "api_errors.testing.clients",
+    "api_errors.testing.contract",
+    "api_errors.testing.fixtures",
+    "api_errors.testing.plugin",
+    "api_errors.testing",
 ]
 
 

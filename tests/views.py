@@ -19,6 +19,8 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonRespo
 from django.views.decorators.http import require_GET
 from django_ratelimit.decorators import ratelimit
 from django_ratelimit.exceptions import Ratelimited
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions as drf
 from rest_framework import serializers
 from rest_framework.authentication import BasicAuthentication, SessionAuthentication
@@ -28,7 +30,8 @@ from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 import api_errors
-from api_errors import get_correlation_id
+from api_errors import get_correlation_id, raises
+from api_errors.catalog import Condition
 from api_errors.renderers import EnvelopeJSONRenderer
 
 SECRET = "s3cr3t-internal-detail"
@@ -91,6 +94,54 @@ def _raise(name: str) -> None:
     raise EXCEPTIONS[name]()
 
 
+class RequestTooLarge(api_errors.APIError):
+    condition = Condition.REQUEST_TOO_LARGE
+
+
+class UnsupportedMediaType(api_errors.APIError):
+    condition = Condition.UNSUPPORTED_MEDIA_TYPE
+
+
+# DRF answers its NotAuthenticated and AuthenticationFailed with 403 where no authenticator
+# names a challenge, as none does on the views below.
+class UnchallengedAuthenticationRequired(api_errors.AuthenticationRequired):
+    http_status = 403
+
+
+class UnchallengedInvalidCredentials(api_errors.InvalidCredentials):
+    http_status = 403
+
+
+# The DRF views below document what they send, so that contract mode (pytest
+# --api-errors-contract) holds their responses to the generated schema. The raising views
+# declare a typed exception for every condition EXCEPTIONS' members are converted to.
+RAISED = (
+    api_errors.InvalidParameter,
+    api_errors.MalformedRequest,
+    api_errors.AuthenticationRequired,
+    api_errors.InvalidCredentials,
+    api_errors.ClientExpired,
+    api_errors.AccessDenied,
+    api_errors.Conflict,
+    api_errors.StateNotReady,
+    api_errors.ConnectorNotLinked,
+    api_errors.DownloadNotSupported,
+    api_errors.FileRejected,
+    api_errors.UpstreamFailure,
+    api_errors.RateLimited,
+    api_errors.QuotaExceeded,
+    api_errors.TotalLimitExceeded,
+    api_errors.InsufficientBalance,
+    api_errors.ServiceUnavailable,
+    RequestTooLarge,
+    UnsupportedMediaType,
+    UnchallengedAuthenticationRequired,
+    UnchallengedInvalidCredentials,
+)
+AN_OBJECT = extend_schema(responses={200: OpenApiTypes.OBJECT})
+
+
+@raises(*RAISED)
 class DRFRaiseView(APIView):
     def get(self, request, name):
         _raise(name)
@@ -135,6 +186,7 @@ class FolderSerializer(serializers.Serializer):
 
 
 class DRFValidateView(APIView):
+    @extend_schema(request=FolderSerializer, responses={201: FolderSerializer})
     def post(self, request):
         serializer = FolderSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -142,6 +194,7 @@ class DRFValidateView(APIView):
 
 
 class DRFValidateManyView(APIView):
+    @extend_schema(request=ItemSerializer(many=True), responses={201: ItemSerializer(many=True)})
     def post(self, request):
         serializer = ItemSerializer(data=request.data, many=True)
         serializer.is_valid(raise_exception=True)
@@ -152,6 +205,7 @@ class DRFAuthView(APIView):
     authentication_classes = [BasicAuthentication]
     permission_classes = [IsAuthenticated]
 
+    @AN_OBJECT
     def get(self, request):
         return Response({"ok": True})
 
@@ -160,6 +214,7 @@ class DRFNoAuthHeaderView(APIView):
     authentication_classes = []
     permission_classes = [IsAuthenticated]
 
+    @AN_OBJECT
     def get(self, request):
         return Response({"ok": True})
 
@@ -167,12 +222,16 @@ class DRFNoAuthHeaderView(APIView):
 class DRFOkView(APIView):
     renderer_classes = [EnvelopeJSONRenderer]
 
+    @AN_OBJECT
     def get(self, request):
         return Response({"id": 1})
 
+    # A 400 of the view's own making, which its schema keeps as written.
+    @extend_schema(responses={400: OpenApiTypes.OBJECT})
     def post(self, request):
         return Response({"detail": "chosen by the view"}, status=400)
 
+    @extend_schema(responses={204: None, 205: None, 304: None})
     def delete(self, request):
         return Response(status=int(request.GET.get("status", 204)))
 
@@ -238,6 +297,7 @@ def html_status(request, status):
     return HttpResponse(f"<h1>{status}</h1>", status=status)
 
 
+@raises(*RAISED)
 class DRFCreateThenRaiseView(APIView):
     """Writes a row, then fails: under ATOMIC_REQUESTS the row must not survive."""
 
@@ -277,6 +337,7 @@ class DRFSessionAuthView(APIView):
     authentication_classes = [SessionAuthentication]
     permission_classes = [IsAuthenticated]
 
+    @AN_OBJECT
     def get(self, request):
         return Response({"ok": True})
 

@@ -213,6 +213,22 @@ class Catalog:
     def rule(self, condition: str) -> ConditionRule:
         return self.conditions.get(condition) or self.conditions[Condition.SERVER_ERROR]
 
+    def condition_status(self, rule: ConditionRule) -> int | None:
+        """The status a condition's rule answers with: its own, else its code's (``None``
+        for a code the catalog lacks)."""
+        entry = self.get(rule.code)
+        return None if entry is None else rule.http_status or entry.http_status
+
+    def statuses(self, code: Code) -> list[int]:
+        """Every status ``code`` is sent with: its entry's, then its conditions' (in order)."""
+        entry = self.get(code)
+        found = [] if entry is None else [entry.http_status]
+        for rule in self.conditions.values():
+            status = self.condition_status(rule) if rule.code == code else None
+            if status is not None and status not in found:
+                found.append(status)
+        return found
+
     def duplicate_codes(self) -> list[Code]:
         seen: set[Code] = set()
         duplicates: list[Code] = []

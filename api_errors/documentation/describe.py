@@ -149,8 +149,8 @@ def entries_by_status(catalog: Catalog) -> dict[int, list[CatalogEntry]]:
         by_status.setdefault(entry.http_status, {}).setdefault(entry.code, entry)
     for rule in catalog.conditions.values():
         answering = catalog.get(rule.code)
-        if answering is not None:
-            status = rule.http_status or answering.http_status
+        status = catalog.condition_status(rule)
+        if answering is not None and status is not None:
             by_status.setdefault(status, {}).setdefault(answering.code, answering)
     return {
         status: sorted(found.values(), key=lambda entry: position[id(entry)])
