@@ -20,7 +20,17 @@ from django.utils.module_loading import import_string
 SETTING_NAME = "API_ERRORS"
 # Where projects wire the app in, as they write it in their settings.
 MIDDLEWARE_PATH = "api_errors.middleware.APIErrorsMiddleware"
+# The name it had before 0.2, still importable (deprecated).
+OLD_MIDDLEWARE_PATH = "api_errors.middleware.ApiErrorsMiddleware"
 DRF_EXCEPTION_HANDLER = "api_errors.handlers.exception_handler"
+
+
+def middleware_installed() -> bool:
+    """Whether ``MIDDLEWARE`` has the app's middleware, which sends every response's
+    correlation header."""
+    middleware = getattr(django_settings, "MIDDLEWARE", None) or ()
+    return MIDDLEWARE_PATH in middleware or OLD_MIDDLEWARE_PATH in middleware
+
 
 DEFAULTS: dict[str, Any] = {
     "STYLE": "status",

@@ -28,7 +28,7 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from api_errors.active import get_catalog, get_style
 from api_errors.catalog.types import ResolvedError
-from api_errors.conf import DRF_EXCEPTION_HANDLER, get_settings
+from api_errors.conf import DRF_EXCEPTION_HANDLER, get_settings, middleware_installed
 from api_errors.conversion import to_api_error
 from api_errors.declarations import (
     CHARGES_ATTRIBUTE,
@@ -271,12 +271,14 @@ def _authenticate_header(authenticator: Any) -> str | None:
 
 
 def correlation_header() -> dict[str, Any]:
-    return {
-        get_settings().CORRELATION_ID_HEADER: {
-            "description": "The request's correlation id: quote it to support.",
-            "schema": {"type": "string"},
-        }
+    """The correlation header, which the middleware sends on every response."""
+    header: dict[str, Any] = {
+        "description": "The request's correlation id: quote it to support.",
+        "schema": {"type": "string"},
     }
+    if middleware_installed():
+        header["required"] = True
+    return {get_settings().CORRELATION_ID_HEADER: header}
 
 
 def _integer_header(description: str) -> dict[str, Any]:

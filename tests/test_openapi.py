@@ -120,6 +120,23 @@ def test_every_response_documents_the_correlation_header(style):
                 assert "X-Request-ID" in response["headers"]
 
 
+def all_responses(schema):
+    for operations in schema["paths"].values():
+        for operation in operations.values():
+            yield from operation["responses"].values()
+
+
+def test_the_correlation_header_is_required_where_the_middleware_sends_it(settings):
+    """With the middleware every response carries it, so a client (and contract mode) may
+    count on it; without, only what the server sends anyway is promised."""
+    assert all(r["headers"]["X-Correlation-ID"]["required"] for r in all_responses(generate()))
+
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if not m.startswith("api_errors.")]
+    assert not any(
+        "required" in r["headers"]["X-Correlation-ID"] for r in all_responses(generate())
+    )
+
+
 def test_problem_style_documents_problem_json():
     schema = generate("problem")
     response = responses(schema, "/api/open/")["500"]

@@ -11,18 +11,14 @@ from django.core.checks import CheckMessage
 
 from api_errors.checks.base import message
 from api_errors.conf import DRF_EXCEPTION_HANDLER as HANDLER_PATH
-from api_errors.conf import MIDDLEWARE_PATH
-
-# The name it had before 0.2, still importable (deprecated).
-OLD_MIDDLEWARE_PATH = "api_errors.middleware.ApiErrorsMiddleware"
+from api_errors.conf import MIDDLEWARE_PATH, middleware_installed
 
 
 def check_installation(
     *, app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
 ) -> list[CheckMessage]:
     messages: list[CheckMessage] = []
-    middleware = getattr(settings, "MIDDLEWARE", [])
-    if MIDDLEWARE_PATH not in middleware and OLD_MIDDLEWARE_PATH not in middleware:
+    if not middleware_installed():
         messages.append(
             message(
                 "W001",

@@ -43,6 +43,8 @@ def schema_settings() -> tuple[str, str]:
 
     operations = (
         getattr(settings, "REST_FRAMEWORK", None),
+        # Whether the correlation header is required (api_errors.openapi).
+        getattr(settings, "MIDDLEWARE", None),
         # drf-spectacular's settings object, which tests may patch directly.
         [getattr(spectacular_settings, name) for name in SPECTACULAR_DEFAULTS],
     )
