@@ -85,6 +85,10 @@ EXAMPLE_ENVIRONMENT = (
     "EXAMPLE_CORRELATION_ID_FROM_TRACE",
 )
 SETTINGS_PATH = REPO_ROOT / "example_project" / "settings.py"
+LIMIT_PROBLEM_TYPES = (
+    "https://iana.org/assignments/http-problem-types#quota-exceeded",
+    "https://iana.org/assignments/http-problem-types#temporary-reduced-capacity",
+)
 
 
 # --- envelopes ----------------------------------------------------------------------------
@@ -106,8 +110,13 @@ def envelope_error(style, status, headers, body):
         assert isinstance(body["message"], str)
         return body["error_code"]
     assert content_type == "application/problem+json"
-    assert set(body) - {"errors"} == PROBLEM_KEYS
+    assert set(body) - {"errors", "violated-policies"} == PROBLEM_KEYS
     assert body["status"] == status
+    if "violated-policies" in body:
+        # A limit's refusal, or its store down: the ratelimit-headers draft's problem types.
+        assert body["type"] in LIMIT_PROBLEM_TYPES
+        assert body["violated-policies"]
+        assert all(isinstance(name, str) for name in body["violated-policies"])
     return body["code"]
 
 
