@@ -111,6 +111,8 @@ class Policy:
     # Whether a refusal holds until a slot frees, so that with LIMITS_REMEMBER_REFUSALS
     # later calls until then are refused without the store.
     remembers_refusals: ClassVar[bool] = False
+    # Whether an admitted request holds a place until it is done (api_errors.limits.leases).
+    holds_leases: ClassVar[bool] = False
 
     def slot(self, value: str, request: Any, now: float) -> tuple[int, Slot] | None:
         raise NotImplementedError
