@@ -651,6 +651,97 @@ def test_the_store_gives_back_a_lease_it_never_had(backend):
     assert held_leases(slot) == 0
 
 
+# --- manage.py check --------------------------------------------------------------------------
+
+
+def limits_check_ids(**settings):
+    from api_errors.checks import check_limits
+
+    with override_settings(**settings):
+        return sorted(message.id for message in check_limits())
+
+
+@pytest.mark.parametrize(
+    ("backend", "expected"),
+    [
+        ("django.core.cache.backends.memcached.PyMemcacheCache", ["api_errors.W007"]),
+        ("django.core.cache.backends.redis.RedisCache", []),
+        ("django_redis.cache.RedisCache", []),
+        # Not shared at all: W003 says so already.
+        ("django.core.cache.backends.locmem.LocMemCache", ["api_errors.W003"]),
+    ],
+)
+def test_concurrency_outside_redis_is_exact_per_process_only(monkeypatch, backend, expected):
+    from tests.test_limits_algorithms import plain, urlconf_with
+
+    urlconf = urlconf_with(monkeypatch, plain(concurrency_limit(group="c", key="ip", limit=2)))
+    caches_setting = {"default": {"BACKEND": backend, "LOCATION": "127.0.0.1:11211"}}
+
+    assert limits_check_ids(ROOT_URLCONF=urlconf, CACHES=caches_setting) == expected
+
+
+def test_w005_and_w007_each_name_their_own_limits(monkeypatch):
+    from api_errors.checks import check_limits
+    from api_errors.limits import rate_limit
+    from tests.test_limits_algorithms import plain, urlconf_with
+
+    urlconf = urlconf_with(
+        monkeypatch,
+        plain(concurrency_limit(group="cc-one", key="ip", limit=2)),
+        plain(rate_limit(group="gcra-one", key="ip", rate="5/m", algorithm="gcra")),
+    )
+    memcached = {"default": {"BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache"}}
+    with override_settings(ROOT_URLCONF=urlconf, CACHES=memcached):
+        messages = {message.id: message.msg for message in check_limits()}
+
+    assert sorted(messages) == ["api_errors.W005", "api_errors.W007"]
+    assert "'cc-one'" in messages["api_errors.W007"]
+    assert "'cc-one'" not in messages["api_errors.W005"]
+
+
+WITHOUT_OURS = [
+    "django.middleware.common.CommonMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+]
+
+
+def test_a_concurrency_throttle_needs_the_middleware(monkeypatch):
+    from tests.test_limits_algorithms import throttled_view, urlconf_with
+
+    urlconf = urlconf_with(monkeypatch, throttled_view(views_throttle()))
+    redis_setting = redis_caches()
+
+    assert limits_check_ids(ROOT_URLCONF=urlconf, CACHES=redis_setting) == []
+    ids = limits_check_ids(ROOT_URLCONF=urlconf, CACHES=redis_setting, MIDDLEWARE=WITHOUT_OURS)
+    assert ids == ["api_errors.E043"]
+
+
+def test_the_decorator_gives_places_back_without_the_middleware(monkeypatch, client):
+    from tests.test_limits_algorithms import plain, urlconf_with
+
+    urlconf = urlconf_with(monkeypatch, plain(concurrency_limit(group="c", key="ip", limit=1)))
+    ids = limits_check_ids(ROOT_URLCONF=urlconf, CACHES=redis_caches(), MIDDLEWARE=WITHOUT_OURS)
+    assert ids == []
+    with override_settings(ROOT_URLCONF=urlconf, MIDDLEWARE=WITHOUT_OURS):
+        assert [client.get("/api/0/").status_code for _ in range(3)] == [200] * 3
+
+
+def test_a_default_concurrency_throttle_needs_the_middleware(settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_CLASSES": ["tests.concurrency_views.HeldThrottle"],
+    }
+    ids = limits_check_ids(CACHES=redis_caches(), MIDDLEWARE=WITHOUT_OURS)
+    assert ids == ["api_errors.E043"]
+
+
+def views_throttle():
+    from tests.concurrency_views import HeldThrottle
+
+    return HeldThrottle
+
+
 # --- the Error Handling page --------------------------------------------------------------
 
 

@@ -17,12 +17,16 @@ from api_errors.conf import MIDDLEWARE_PATH
 OLD_MIDDLEWARE_PATH = "api_errors.middleware.ApiErrorsMiddleware"
 
 
+def middleware_installed() -> bool:
+    middleware = getattr(settings, "MIDDLEWARE", None) or []
+    return MIDDLEWARE_PATH in middleware or OLD_MIDDLEWARE_PATH in middleware
+
+
 def check_installation(
     *, app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
 ) -> list[CheckMessage]:
     messages: list[CheckMessage] = []
-    middleware = getattr(settings, "MIDDLEWARE", [])
-    if MIDDLEWARE_PATH not in middleware and OLD_MIDDLEWARE_PATH not in middleware:
+    if not middleware_installed():
         messages.append(
             message(
                 "W001",
