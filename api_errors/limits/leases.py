@@ -48,19 +48,16 @@ def hold_lease(request: Any, lease: Lease) -> None:
     _django_request(request).__dict__.setdefault(LEASES_ATTRIBUTE, []).append(lease)
 
 
-def holds_leases(request: Any) -> bool:
-    return bool(_django_request(request).__dict__.get(LEASES_ATTRIBUTE))
-
-
 def settle_leases(request: Any, response: Any = None) -> None:
     """Give back the leases ``request`` holds now, or, for a streaming ``response``, when it
     is closed. A streaming response's leases stay on the request, so the middleware ties
     them to the response it sends too, should a middleware below it have replaced this one."""
     attributes = _django_request(request).__dict__
     if getattr(response, "streaming", False):
-        closers = getattr(response, "_resource_closers", None)
-        if isinstance(closers, list):
-            closers.extend(lease.release for lease in attributes.get(LEASES_ATTRIBUTE, ()))
-            return
+        # Django's own hook: close() calls them, and ignores their errors.
+        response._resource_closers.extend(
+            lease.release for lease in attributes.get(LEASES_ATTRIBUTE, ())
+        )
+        return
     for lease in attributes.pop(LEASES_ATTRIBUTE, ()):
         lease.release()
