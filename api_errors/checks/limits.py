@@ -109,7 +109,8 @@ def _check_limits_cache(policies: list[tuple[str, Policy]]) -> list[CheckMessage
         return [
             message(
                 "W003",
-                f"Rate limits and quotas count in cache {alias!r} ({backend}), which {reason}.",
+                f"Rate limits, quotas and concurrency limits count in cache {alias!r} "
+                f"({backend}), which {reason}.",
                 "Use a shared cache with atomic increments, such as Django's RedisCache, "
                 "when more than one process serves requests.",
             )

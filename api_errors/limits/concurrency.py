@@ -33,10 +33,6 @@ RETRY_AFTER = 1
 Limit = int | Callable[[str, Any], int | None]
 
 
-def _whole(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 @dataclass(frozen=True)
 class ConcurrencyPolicy(Policy):
     """At most ``limit`` requests per key at once (``limit`` may be a callable answering
@@ -64,9 +60,9 @@ class ConcurrencyPolicy(Policy):
             )
         if not 0 < seconds < math.inf:
             raise ImproperlyConfigured(
-                f"concurrency limit {self.group!r}: lease_seconds must be positive"
+                f"concurrency limit {self.group!r}: lease_seconds must be a positive number"
             )
-        if not _whole(self.retry_after) or self.retry_after < 1:
+        if not _whole_number(self.retry_after, at_least=1):
             raise ImproperlyConfigured(
                 f"concurrency limit {self.group!r}: retry_after must be a whole number of "
                 "seconds, at least 1"
@@ -74,12 +70,12 @@ class ConcurrencyPolicy(Policy):
 
     def checked_limit(self, limit: object) -> int:
         """``limit`` as written or answered: a whole number, at least 0."""
-        if not _whole(limit) or limit < 0:  # type: ignore[operator]
+        if not isinstance(limit, int) or not _whole_number(limit, at_least=0):
             raise ImproperlyConfigured(
                 f"concurrency limit {self.group!r}: the limit must be a whole number of "
                 f"requests, at least 0, not {limit!r}"
             )
-        return limit  # type: ignore[return-value]
+        return limit
 
     def algorithm_problem(self) -> str | None:
         return None
@@ -117,3 +113,7 @@ class ConcurrencyPolicy(Policy):
         )
         remember_usage(request, usage)
         return usage, value
+
+
+def _whole_number(value: object, *, at_least: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= at_least
