@@ -773,3 +773,13 @@ def test_the_page_in_markdown_shows_the_problem_types(settings):
     fields = {field.name: field.description for field in describe_errors().fields}
     assert "violated-policies" not in fields
     assert QUOTA_EXCEEDED not in fields["type"]
+
+
+def test_a_limit_of_zero_refuses_everyone_with_the_hint(backend):
+    policy = ConcurrencyPolicy(group="cc-zero", key="header:x-client", limit=0, retry_after=3)
+    request = RequestFactory().get("/", HTTP_X_CLIENT=new_client())
+    with pytest.raises(RateLimited) as refused:
+        policy.enforce(request)
+    # No lease is held, so none expires sooner than the hint.
+    assert refused.value.retry_after == 3
+    assert "api_errors_leases" not in request.__dict__
