@@ -93,7 +93,7 @@ def short_lease_view(request):
     return JsonResponse({"ok": True})
 
 
-@concurrency_limit(group="cc-hint", key=KEY, limit=1, lease_seconds=2, retry_after=5)
+@concurrency_limit(group="cc-hint", key=KEY, limit=1, lease_seconds=3, retry_after=10)
 def long_hint_view(request):
     stay(request)
     return JsonResponse({"ok": True})
