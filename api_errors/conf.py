@@ -47,6 +47,7 @@ DEFAULTS: dict[str, Any] = {
     "CLIENT_ERROR_LOG_LEVEL": "WARNING",
     "DEFAULT_RETRY_AFTER": 30,
     "PROBLEM_TYPE_URI": None,
+    "LIMIT_PROBLEM_TYPES": True,
     "PIPELINE": "api_errors.pipeline.ErrorPipeline",
     "RATE_LIMIT_HEADERS": True,
     "RATE_LIMIT_HEADERS_ON_SUCCESS": False,
@@ -91,6 +92,8 @@ class APIErrorsSettings:
         self.CLIENT_ERROR_LOG_LEVEL: Any = merged["CLIENT_ERROR_LOG_LEVEL"]
         self.DEFAULT_RETRY_AFTER: Any = merged["DEFAULT_RETRY_AFTER"]
         self.PROBLEM_TYPE_URI: str | None = merged["PROBLEM_TYPE_URI"]
+        # Problem style: limits' refusals in the ratelimit-headers draft's problem types.
+        self.LIMIT_PROBLEM_TYPES: bool = bool(merged["LIMIT_PROBLEM_TYPES"])
         self.PIPELINE: Any = merged["PIPELINE"]
         self.RATE_LIMIT_HEADERS: bool = bool(merged["RATE_LIMIT_HEADERS"])
         self.RATE_LIMIT_HEADERS_ON_SUCCESS: bool = bool(merged["RATE_LIMIT_HEADERS_ON_SUCCESS"])

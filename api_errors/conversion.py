@@ -188,6 +188,7 @@ def _api_error(exc: APIError, catalog: Catalog) -> ResolvedError:
         )
     error.alert = exc.alert
     error.log_level = exc.log_level
+    error.violated_policies = exc.violated_policies
     return error
 
 

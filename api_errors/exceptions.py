@@ -37,11 +37,16 @@ class APIError(Exception):
         headers: Mapping[str, str] | None = None,
         retry_after: int | None = None,
         alert: bool = True,
+        violated_policies: Sequence[str] = (),
     ) -> None:
         """``message`` is shown to clients of 4xx errors as given: never pass internal details.
 
         ``alert=False`` marks a 5xx the server sends on purpose: it is logged without a
         traceback and does not send ``got_request_exception`` to error trackers.
+
+        ``violated_policies`` names the limits behind a refusal (or, on a 503, the limit
+        whose store is down) as ``RateLimit-Policy`` names them; the problem style shows
+        them in the ratelimit-headers draft's problem types.
 
         An item of ``errors`` may say where its value was sent: ``"location"`` is one of
         ``Location.ALL`` (the problem style shows it; it is worked out when left out).
@@ -57,6 +62,7 @@ class APIError(Exception):
         self.errors = _field_errors(errors) if errors is not None else None
         self.headers = dict(headers or {})
         self.retry_after = retry_after
+        self.violated_policies = tuple(violated_policies)
 
     def code_for(self, catalog_name: str) -> Code | None:
         """The exact code this error names in the catalog ``catalog_name``, if any."""

@@ -1,12 +1,12 @@
 """Correlation id on every response; envelopes for plain-view exceptions and Django's own
-error pages on API paths."""
+error pages on API paths; the places a DRF throttle's concurrency limit took, given back."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
 from django.conf import settings
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
@@ -24,6 +24,7 @@ from api_errors.integrations.base import (
     unbind_all,
 )
 from api_errors.limits.headers import STATE_HEADER, USAGE_ATTRIBUTE, rate_limit_headers
+from api_errors.limits.leases import LEASES_ATTRIBUTE, settle_leases
 from api_errors.pipeline import respond_to_error_status, respond_to_exception
 from api_errors.responses import is_envelope
 
@@ -151,7 +152,10 @@ class APIErrorsMiddleware:
                 response: HttpResponseBase = self.get_response(request)  # type: ignore[assignment]
             except Exception as exc:
                 response = self.escaped(exc, request, conf)
-            return self.finish(request, response, correlation_id, conf)
+            response = self.finish(request, response, correlation_id, conf)
+            if LEASES_ATTRIBUTE in request.__dict__:
+                settle_leases(request, response)
+            return response
         finally:
             if states is not None:
                 unbind_all(integrations, states)
@@ -168,7 +172,11 @@ class APIErrorsMiddleware:
                 response = await self.get_response(request)  # type: ignore[misc]
             except Exception as exc:
                 response = self.escaped(exc, request, conf)
-            return self.finish(request, response, correlation_id, conf)
+            response = self.finish(request, response, correlation_id, conf)
+            if LEASES_ATTRIBUTE in request.__dict__:
+                # Giving a lease back is a round trip to the store: not on the event loop.
+                await sync_to_async(settle_leases)(request, response)
+            return response
         finally:
             if states is not None:
                 unbind_all(integrations, states)

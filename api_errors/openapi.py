@@ -38,11 +38,7 @@ from api_errors.declarations import (
     handler_for,
     uses_django_ratelimit,
 )
-from api_errors.exceptions import (
-    InsufficientBalance,
-    RateLimited,
-    ServiceUnavailable,
-)
+from api_errors.exceptions import InsufficientBalance, RateLimited
 from api_errors.limits.headers import POLICY_HEADER, STATE_HEADER
 from api_errors.limits.policies import Policy, fail_open
 from api_errors.limits.terms import terms_of
@@ -82,8 +78,11 @@ class ErrorsAutoSchema(AutoSchema):
                 wrap_success(status, response)
         if self.answers_with_envelopes():
             limits = self.policies_by_status()
+            violated = self.violated_policies_by_status(limits)
             for code, errors in self.possible_errors(operation).items():
-                documented = error_response(code, errors, path, limits.get(code, []))
+                documented = error_response(
+                    code, errors, path, limits.get(code, []), violated.get(code, [])
+                )
                 fill_in(responses.setdefault(str(code), {}), documented)
         for response in responses.values():
             fill_in(response, {"headers": correlation_header()})
@@ -161,6 +160,15 @@ class ErrorsAutoSchema(AutoSchema):
             found.setdefault(status, []).append(policy)
         return found
 
+    @staticmethod
+    def violated_policies_by_status(limits: dict[int, list[Policy]]) -> dict[int, list[str]]:
+        """The names a body can give in ``violated-policies``, by status: the refusing
+        policies', and at 503 all of them when they fail closed."""
+        found = {status: [policy.group for policy in group] for status, group in limits.items()}
+        if limits and not fail_open():
+            found[503] = [policy.group for policies in limits.values() for policy in policies]
+        return found
+
     def limit_exceptions(self) -> list[BaseException]:
         """The errors of the limits on this operation: the refusing policies, DRF's own
         throttles, and django-ratelimit's ``@ratelimit``."""
@@ -178,11 +186,11 @@ class ErrorsAutoSchema(AutoSchema):
         rate_limited |= uses_django_ratelimit(handler) or uses_django_ratelimit(
             getattr(self.view, "dispatch", None)
         )
-        exceptions: list[BaseException] = [policy.error_class() for policy in policies]
+        exceptions: list[BaseException] = [policy.refusal() for policy in policies]
         if rate_limited:
             exceptions.append(RateLimited())
         if policies and not fail_open():
-            exceptions.append(ServiceUnavailable())
+            exceptions.append(policies[0].unavailable())
         if self._declared(CHARGES_ATTRIBUTE):
             exceptions.append(InsufficientBalance())
         return exceptions
@@ -312,10 +320,15 @@ def error_headers(status: int, policies: list[Policy]) -> dict[str, Any]:
 
 
 def error_response(
-    status: int, errors: list[ResolvedError], path: str, policies: list[Policy]
+    status: int,
+    errors: list[ResolvedError],
+    path: str,
+    policies: list[Policy],
+    violated: list[str] | None = None,
 ) -> dict[str, Any]:
     """The documented response for ``status``: the style's schema limited to ``errors``'
-    codes, with the first one rendered as the example, and the headers of ``policies``."""
+    codes, with the first one rendered as the example, and the headers of ``policies``.
+    ``violated`` names the limits a body at this status can name."""
     style = get_style()
     context = RenderContext(path=path, correlation_id=None, conf=style.conf)
     described = "; ".join(f"{error.code}: {error.entry.message}" for error in errors)
@@ -328,7 +341,9 @@ def error_response(
         "headers": error_headers(status, policies),
         "content": {
             style.media_type: {
-                "schema": style.error_schema(status, code_schema),
+                "schema": style.refusal_schema(status, code_schema, violated)
+                if violated
+                else style.error_schema(status, code_schema),
                 "example": style.render(errors[0], context),
             }
         },

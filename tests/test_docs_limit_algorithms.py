@@ -10,13 +10,13 @@ import uuid
 from pathlib import Path
 
 import pytest
-from django.http import JsonResponse
+from django.http import JsonResponse, StreamingHttpResponse
 from django.test import override_settings
 from django.urls import path
 from rest_framework.views import APIView
 
 from api_errors.checks.base import PREFIX, PROBLEMS
-from api_errors.limits import rate_limit
+from api_errors.limits import concurrency_limit, rate_limit
 from api_errors.limits.algorithms import SLIDING_LIMIT_MAX
 
 PAGE = (Path(__file__).resolve().parent.parent / "docs" / "limit-algorithms.md").read_text(
@@ -31,7 +31,7 @@ def python_blocks():
 def test_the_checks_table_is_the_table_of_ids():
     section = PAGE.split("## Checks", 1)[1]
     rows = re.findall(r"^\| `([^`]+)` \| (.+) \|$", section, re.M)
-    assert rows == [(PREFIX + i, PROBLEMS[i]) for i in ("E037", "E038", "W005")]
+    assert rows == [(PREFIX + i, PROBLEMS[i]) for i in ("E037", "E038", "E043", "W005", "W007")]
 
 
 def test_the_sliding_maximum_is_the_codes():
@@ -50,7 +50,7 @@ def test_every_snippet_runs_and_declares_what_it_says(monkeypatch):
     def declared(function):
         return [(p.group, p.algorithm, p.burst, p.shadow) for p in function.api_errors_limits]
 
-    first, declaring, shadow = modules
+    first, declaring, concurrent, shadow = modules
     assert declared(first.SearchView.get) == [
         ("search-monthly", "fixed", None, False),
         ("search-burst", "gcra", 3, False),
@@ -64,6 +64,14 @@ def test_every_snippet_runs_and_declares_what_it_says(monkeypatch):
     throttle = declaring.SearchThrottle().policy(None)
     assert (throttle.group, throttle.algorithm, throttle.shadow) == ("search", "sliding", False)
     assert declared(shadow.upload) == [("upload", "sliding", None, True)]
+
+    def leases(function):
+        return [(p.group, p.key, p.limit, p.lease_seconds) for p in function.api_errors_limits]
+
+    assert leases(concurrent.export) == [("exports", "user", 2, 60)]
+    assert leases(concurrent.upload) == [("uploads", "ip", 4, 300)]
+    report = concurrent.ReportThrottle().policy(None)
+    assert (report.group, report.limit, report.algorithm) == ("reports", 1, "concurrency")
 
 
 def quoted_responses(first_words):
@@ -124,3 +132,20 @@ def test_the_quoted_responses_are_what_the_server_sends(
             sent.append(fields(client.get("/api/limited/", REMOTE_ADDR=address)))
 
     assert sent == quoted
+
+
+def test_the_quoted_concurrency_responses_are_what_the_server_sends(client, monkeypatch):
+    """Two exports whose streams are still being read are two in progress; then a third."""
+
+    @concurrency_limit(group="exports", key="ip", limit=2)
+    def export(request):
+        return StreamingHttpResponse(iter([b"a", b"b"]))
+
+    quoted = [as_quoted(line) for line in quoted_responses("Two exports in progress")]
+    address = "10.{}.{}.{}".format(*uuid.uuid4().bytes[:3])
+    with override_settings(
+        ROOT_URLCONF=serve(monkeypatch, export), API_ERRORS={"RATE_LIMIT_HEADERS_ON_SUCCESS": True}
+    ):
+        responses = [client.get("/api/limited/", REMOTE_ADDR=address) for _ in quoted]
+
+    assert [fields(response) for response in responses] == quoted

@@ -262,7 +262,19 @@ def test_need_help_without_trusted_incoming_ids():
     [
         ("status", ["status", "error_code", "error_message", "errors"]),
         ("success", ["success", "message", "error_code", "errors"]),
-        ("problem", ["type", "title", "status", "detail", "instance", "code", "errors"]),
+        (
+            "problem",
+            [
+                "type",
+                "title",
+                "status",
+                "detail",
+                "instance",
+                "code",
+                "violated-policies",
+                "errors",
+            ],
+        ),
     ],
 )
 def test_fields_table_describes_every_key_of_the_example(style, names):

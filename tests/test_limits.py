@@ -64,13 +64,16 @@ def row(kind, style):
     return ROWS[kind]["status" if style == "status" else "success"]
 
 
-def expected_body(style, status, code, path):
+def expected_body(style, status, code, path, refused_by=None):
+    """The body; ``refused_by`` names the policy behind a limit's refusal, which the problem
+    style gives the ratelimit-headers draft's type (a balance and plain ``@ratelimit`` name
+    none)."""
     message = MESSAGES[code]
     if style == "status":
         return {"status": False, "error_code": code, "error_message": message}
     if style == "success":
         return {"success": False, "message": message, "error_code": code}
-    return {
+    body = {
         "type": "about:blank",
         "title": HTTPStatus(status).phrase,
         "status": status,
@@ -78,6 +81,11 @@ def expected_body(style, status, code, path):
         "instance": path,
         "code": code,
     }
+    if refused_by is not None:
+        body["type"] = "https://iana.org/assignments/http-problem-types#quota-exceeded"
+        body["title"] = "Quota Exceeded"
+        body["violated-policies"] = [refused_by]
+    return body
 
 
 def group_name(entry, kind):
@@ -182,7 +190,8 @@ def test_limit_row(client, async_client, settings, style, entry, kind):
     assert all("RateLimit" not in r and "RateLimit-Policy" not in r for r in admitted)
     status, code = row(kind, style)
     assert response.status_code == status
-    assert response.json() == expected_body(style, status, code, path)
+    refused_by = None if kind == "balance" else group_name(entry, kind)
+    assert response.json() == expected_body(style, status, code, path, refused_by)
     content_type = "application/problem+json" if style == "problem" else "application/json"
     assert response["Content-Type"] == content_type
     group = group_name(entry, kind)

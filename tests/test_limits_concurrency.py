@@ -1,4 +1,5 @@
-"""Exact counts across processes on Redis, and balances that never overdraw on PostgreSQL.
+"""Exact counts and concurrency limits across processes on Redis, and balances that never
+overdraw on PostgreSQL.
 
 The worker below runs in spawned processes: this module imports nothing at the top that needs
 Django's app registry, since a child imports it before calling ``django.setup()``.
@@ -17,6 +18,7 @@ import uuid
 import pytest
 from django.db import connections
 from django.test import RequestFactory
+from django_ratelimit import ALL
 from django_ratelimit import core as ratelimit_core
 
 from api_errors.limits import charge
@@ -170,6 +172,64 @@ def test_negative_control_per_process_cache_admits_more_than_the_limit(algorithm
     for run in range(RUNS):
         # Each process keeps its own count: all of them admit every attempt.
         assert sum(count <= LIMIT for count in counts[run]) == PROCESSES * ATTEMPTS > LIMIT
+
+
+# --- concurrency limits ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("backend", REDIS_BACKENDS)
+def test_processes_on_redis_hold_exactly_the_limit_in_progress(backend):
+    """Released together on one key with a limit of 100, eight processes take exactly 100
+    leases, each admitted request seeing its own count; given back, none is left."""
+    import redis
+    from django.core.cache import caches
+    from django.test import override_settings
+
+    from api_errors.limits.counters import lease_slot
+    from tests.lease_worker import lease_together
+
+    require_redis()
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["tests.lease_worker"])
+    barrier, results = context.Barrier(PROCESSES), context.Queue()
+    group, value = f"lt-leases-{uuid.uuid4().hex}", uuid.uuid4().hex
+    caches_setting = {"default": {"BACKEND": backend, "LOCATION": REDIS_URL}}
+    workers = [
+        context.Process(
+            target=lease_together,
+            args=(caches_setting, value, group, LIMIT, ATTEMPTS, barrier, results),
+            daemon=True,
+        )
+        for _ in range(PROCESSES)
+    ]
+    for worker in workers:
+        worker.start()
+    reports = {"taken": [], "given back": []}
+    try:
+        for _ in range(2 * PROCESSES):
+            kind, seen = results.get(timeout=60)
+            assert kind != "error", seen
+            reports[kind].append(seen)
+    except queue.Empty:
+        pytest.fail("a leasing process did not report within 60 s")
+    finally:
+        for worker in workers:
+            worker.join(timeout=10)
+            if worker.is_alive():
+                worker.terminate()
+
+    connection = redis.Redis.from_url(REDIS_URL)
+    with override_settings(CACHES=caches_setting):
+        key = caches["default"].make_key(lease_slot(group, value, ALL, 60).cache_key)
+    try:
+        counts = [count for seen in reports["taken"] for count in seen]
+        admitted = sorted(count for count in counts if count <= LIMIT)
+        assert admitted == list(range(1, LIMIT + 1))
+        assert len(counts) == PROCESSES * ATTEMPTS
+        assert reports["given back"] == [ATTEMPTS] * PROCESSES
+        assert connection.exists(key) == 0
+    finally:
+        connection.delete(key)
 
 
 # --- balances on PostgreSQL -----------------------------------------------------------

@@ -253,6 +253,8 @@ class ResolvedError:
     alert: bool = True
     # A 4xx record's level when not CLIENT_ERROR_LOG_LEVEL.
     log_level: int | None = None
+    # The limits that refused the request (or, on a 503, whose store is down), by name.
+    violated_policies: tuple[str, ...] = ()
 
     @property
     def code(self) -> Code:

@@ -14,10 +14,11 @@ from django.conf import settings
 from django.core.checks import CheckMessage
 
 from api_errors.checks.base import checked_settings, is_positive_number, message
-from api_errors.conf import SETTING_NAME, APIErrorsSettings, SettingError
+from api_errors.checks.installation import middleware_installed
+from api_errors.conf import MIDDLEWARE_PATH, SETTING_NAME, APIErrorsSettings, SettingError
 from api_errors.limits.algorithms import SLIDING_LIMIT_MAX, size_problem
 from api_errors.limits.balance import resolve_balance_hook
-from api_errors.limits.counters import FIXED
+from api_errors.limits.counters import CONCURRENCY, GCRA, SLIDING
 from api_errors.limits.inventory import default_policy_throttles, url_inventory
 from api_errors.limits.policies import Policy
 
@@ -49,16 +50,15 @@ def check_limits(
             )
         )
     # A default throttle's policy, as any view without throttles of its own would count it.
-    policies = [
-        *inventory.policies,
-        *(
-            ("DEFAULT_THROTTLE_CLASSES", throttle().policy(None))
-            for throttle in default_policy_throttles()
-        ),
+    defaults = [
+        ("DEFAULT_THROTTLE_CLASSES", throttle().policy(None))
+        for throttle in default_policy_throttles()
     ]
+    policies = [*inventory.policies, *defaults]
     if policies:
         messages += _check_limits_cache(policies)
     messages += _check_algorithms(policies)
+    messages += _check_lease_throttles([*inventory.throttled, *defaults])
     return messages
 
 
@@ -109,14 +109,18 @@ def _check_limits_cache(policies: list[tuple[str, Policy]]) -> list[CheckMessage
         return [
             message(
                 "W003",
-                f"Rate limits and quotas count in cache {alias!r} ({backend}), which {reason}.",
+                f"Rate limits, quotas and concurrency limits count in cache {alias!r} "
+                f"({backend}), which {reason}.",
                 "Use a shared cache with atomic increments, such as Django's RedisCache, "
                 "when more than one process serves requests.",
             )
         ]
-    rolling = [group_of(view, policy) for view, policy in policies if policy.algorithm != FIXED]
-    if rolling and not is_redis(backend):
-        return [
+    if is_redis(backend):
+        return []
+    found = []
+    rolling = [group_of(view, p) for view, p in policies if p.algorithm in (SLIDING, GCRA)]
+    if rolling:
+        found.append(
             message(
                 "W005",
                 f"Sliding or GCRA limits ({', '.join(rolling[:3])}) count in cache {alias!r} "
@@ -124,8 +128,30 @@ def _check_limits_cache(policies: list[tuple[str, Policy]]) -> list[CheckMessage
                 "Count them in Redis (Django's RedisCache or django-redis), or use fixed "
                 "windows, which this cache increments atomically.",
             )
-        ]
-    return []
+        )
+    leasing = [group_of(view, p) for view, p in policies if p.algorithm == CONCURRENCY]
+    if leasing:
+        found.append(
+            message(
+                "W007",
+                f"Concurrency limits ({', '.join(leasing[:3])}) count in cache {alias!r} "
+                f"({backend}), which runs no scripts: each process may admit up to the limit.",
+                "Count them in Redis (Django's RedisCache or django-redis).",
+            )
+        )
+    return found
+
+
+def _check_lease_throttles(throttled: list[tuple[str, Policy]]) -> Iterator[CheckMessage]:
+    """A throttle's concurrency limit gets its places back from the middleware only."""
+    leasing = [group_of(view, policy) for view, policy in throttled if policy.holds_leases]
+    if leasing and not middleware_installed():
+        yield message(
+            "E043",
+            f"ConcurrencyThrottle ({', '.join(leasing[:3])}) is used but {MIDDLEWARE_PATH} is "
+            "not in MIDDLEWARE: each request would hold its place until the lease expires.",
+            f"Add {MIDDLEWARE_PATH} to MIDDLEWARE, or use the concurrency_limit decorator.",
+        )
 
 
 def is_redis(backend: str) -> bool:

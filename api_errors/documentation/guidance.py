@@ -22,6 +22,7 @@ from api_errors.documentation.model import (
     StatusRow,
 )
 from api_errors.documentation.templates import render_sample
+from api_errors.limits.counters import CONCURRENCY
 from api_errors.limits.inventory import url_inventory
 from api_errors.limits.terms import COUNTING, terms_of
 from api_errors.styles import Practice, Style
@@ -94,6 +95,11 @@ def rate_limits(conf: APIErrorsSettings) -> RateLimits | None:
             "more is allowed)."
         )
     )
+    if any(t.algorithm == CONCURRENCY for t in terms):
+        intro[-1] += " " + _(
+            'A limit on requests in progress has `qu="concurrent-requests"` and neither `w` '
+            "nor `t`: a place frees when a request in progress is answered."
+        )
     if conf.RATE_LIMIT_HEADERS_ON_SUCCESS:
         intro[-1] += " " + _("Admitted responses carry them too.")
     rows = tuple(LimitRow(t.name, t.allowance(), t.counting(), not t.shadow) for t in terms)

@@ -1,10 +1,18 @@
-"""Rate limits (429), quotas (403) and prepaid balances (402) on atomic counters."""
+"""Rate limits (429), quotas (403), concurrency limits (429) and prepaid balances (402) on
+atomic counters."""
 
 from __future__ import annotations
 
 from api_errors.limits.balance import BalanceHook, ModelBalance, charge, refund
+from api_errors.limits.concurrency import ConcurrencyPolicy
 from api_errors.limits.counters import Usage
-from api_errors.limits.decorators import charge_balance, enforce, quota, rate_limit
+from api_errors.limits.decorators import (
+    charge_balance,
+    concurrency_limit,
+    enforce,
+    quota,
+    rate_limit,
+)
 from api_errors.limits.policies import (
     Policy,
     QuotaPolicy,
@@ -12,10 +20,12 @@ from api_errors.limits.policies import (
     forget_refusals,
     platform_quota,
 )
-from api_errors.limits.throttling import QuotaThrottle, RateLimitThrottle
+from api_errors.limits.throttling import ConcurrencyThrottle, QuotaThrottle, RateLimitThrottle
 
 __all__ = [
     "BalanceHook",
+    "ConcurrencyPolicy",
+    "ConcurrencyThrottle",
     "ModelBalance",
     "Policy",
     "QuotaPolicy",
@@ -25,6 +35,7 @@ __all__ = [
     "Usage",
     "charge",
     "charge_balance",
+    "concurrency_limit",
     "enforce",
     "forget_refusals",
     "platform_quota",

@@ -1,4 +1,5 @@
-"""How a limit counts, beyond django-ratelimit's fixed windows: a sliding log and GCRA.
+"""How a limit counts, beyond django-ratelimit's fixed windows: a sliding log, GCRA, and the
+leases of a concurrency limit.
 
 - ``fixed`` (``counters.fixed_window_slot``): one counter per window, shared with
   ``@ratelimit``. Around a window's end up to twice the limit can pass in one period.
@@ -8,6 +9,8 @@
 - ``gcra``: the generic cell rate algorithm. One value per key, the theoretical arrival
   time: one request each ``period / limit`` seconds, up to ``burst`` at once, so at most
   ``limit + burst - 1`` in any interval of ``period`` seconds.
+- leases (``LeaseSet``): a concurrency limit's requests in progress, one lease id each,
+  scored by when it expires, so a worker that dies holding one frees it by itself.
 
 On Redis each is one script, one round trip, reading the server's clock (``TIME``): the
 order Redis runs the scripts in is the order of their times, whichever worker or machine
@@ -25,7 +28,15 @@ from typing import Any
 
 from django.core.cache import BaseCache
 
-from api_errors.limits.counters import ALGORITHMS, FIXED, GCRA, MONTH, SLIDING, TOTAL, Slot
+from api_errors.limits.counters import (
+    ALGORITHMS,
+    FIXED,
+    GCRA,
+    MONTH,
+    SLIDING,
+    TOTAL,
+    Slot,
+)
 
 # A sliding log keeps one entry per admitted request; above this, use GCRA or fixed windows.
 SLIDING_LIMIT_MAX = 10_000
@@ -175,6 +186,79 @@ return {1, remaining, tat - now - tolerance + remaining * interval}
         cache.set(slot.cache_key, tat, math.ceil(seconds(tat - now)))
         remaining = (tolerance - (tat - now)) // interval + 1
         return cls.verdict((1, remaining, tat - now - tolerance + remaining * interval), limit)
+
+
+class LeaseSet:
+    """At most ``limit`` requests in progress: a sorted set of lease ids scored by expiry.
+
+    Taking a lease drops the expired ones first, so a lease that was never given back
+    (its worker died) stops counting when it expires. Giving one back is one ``ZREM``.
+    """
+
+    # KEYS[1] the leases; ARGV limit, lease id, length (µs), force ('1': lease past the
+    # limit, for a shadow limit that must count every request it admits). Replies
+    # {admitted, count, wait (µs)}: count includes this request; wait is until the oldest
+    # lease expires (0 when none is held). The key expires with its last lease.
+    script = """
+local now = redis.call('TIME')
+now = tonumber(now[1]) * 1000000 + tonumber(now[2])
+local limit, length = tonumber(ARGV[1]), tonumber(ARGV[3])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+local count = redis.call('ZCARD', KEYS[1])
+if count < limit or ARGV[4] == '1' then
+  redis.call('ZADD', KEYS[1], now + length, ARGV[2])
+  local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+  redis.call('PEXPIRE', KEYS[1], math.ceil((tonumber(last[2]) - now) / 1000) + 1000)
+  local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+  return {1, count + 1, tonumber(oldest[2]) - now}
+end
+local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+if not oldest[2] then return {0, count + 1, 0} end
+return {0, count + 1, tonumber(oldest[2]) - now}
+"""
+
+    @staticmethod
+    def arguments(limit: int, lease: str, seconds: float, force: bool) -> tuple[Any, ...]:
+        return limit, lease, round(seconds * MICROSECONDS), 1 if force else 0
+
+    @staticmethod
+    def verdict(reply: Any) -> tuple[bool, Verdict]:
+        admitted, count, wait = (int(part) for part in reply)
+        return bool(admitted), Verdict(count, seconds(wait))
+
+    @classmethod
+    def locally(
+        cls,
+        cache: BaseCache,
+        slot: Slot,
+        limit: int,
+        lease: str,
+        length: float,
+        force: bool,
+        now: int,
+    ) -> tuple[bool, Verdict]:
+        """The script's steps on a cache without scripts (the caller holds the lock)."""
+        leases = {
+            held: until for held, until in (cache.get(slot.cache_key) or {}).items() if until > now
+        }
+        count = len(leases)
+        admitted = count < limit or force
+        if admitted:
+            leases[lease] = now + round(length * MICROSECONDS)
+            cache.set(slot.cache_key, leases, math.ceil(seconds(max(leases.values()) - now)) + 1)
+        wait = min(leases.values()) - now if leases else 0
+        return admitted, Verdict(count + 1, seconds(wait))
+
+    @staticmethod
+    def locally_release(cache: BaseCache, slot: Slot, lease: str, now: int) -> None:
+        """``ZREM`` on a cache without scripts (the caller holds the lock)."""
+        leases = cache.get(slot.cache_key) or {}
+        if leases.pop(lease, None) is not None:
+            held = [until for until in leases.values() if until > now]
+            if held:
+                cache.set(slot.cache_key, leases, math.ceil(seconds(max(held) - now)) + 1)
+            else:
+                cache.delete(slot.cache_key)
 
 
 def _period(slot: Slot) -> int:

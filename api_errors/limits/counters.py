@@ -2,8 +2,9 @@
 
 The keys and fixed windows are django-ratelimit's own (``_get_window`` and
 ``_make_cache_key``), so a view limited here and one limited by ``@ratelimit`` with the
-same group, key and rate share one counter. Sliding logs and GCRA cells have keys of
-their own (``rolling_slot``), whose hash tag keeps each in one Redis Cluster slot.
+same group, key and rate share one counter. Sliding logs, GCRA cells and a concurrency
+limit's leases have keys of their own (``rolling_slot``, ``lease_slot``), whose hash tag
+keeps each in one Redis Cluster slot.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ FIXED = "fixed"
 SLIDING = "sliding"
 GCRA = "gcra"
 ALGORITHMS = (FIXED, SLIDING, GCRA)
+# A concurrency limit's leases: requests in progress, not an algorithm a rate can choose.
+CONCURRENCY = "concurrency"
 
 
 @dataclass(frozen=True)
@@ -145,21 +148,41 @@ def calendar_month_slot(group: str, value: str, now: float) -> Slot:
     )
 
 
+def _tagged_key(kind: str, *parts: Any) -> str:
+    """``rl:<kind>:{<digest>}``: the digest of ``parts`` is the key's hash tag."""
+    prefix = ratelimit_setting("RATELIMIT_CACHE_PREFIX", "rl:")
+    raw = "|".join(str(part) for part in parts).encode()
+    return f"{prefix}{kind}:{{{hashlib.sha256(raw).hexdigest()}}}"
+
+
+def _methods(method: Any) -> str:
+    return str(tuple(method)) if isinstance(method, list | tuple) else str(method)
+
+
 def rolling_slot(
     algorithm: str, group: str, period: int, value: str, method: Any, burst: int = 0
 ) -> Slot:
     """The sliding log or GCRA cell of ``value``. Its key leaves out the limit, so a plan
     that changes its limit keeps its history; the digest is the key's hash tag."""
-    prefix = ratelimit_setting("RATELIMIT_CACHE_PREFIX", "rl:")
-    methods = str(tuple(method)) if isinstance(method, list | tuple) else str(method)
-    raw = f"{group}|{value}|{period}|{methods}".encode()
     return Slot(
-        cache_key=f"{prefix}{algorithm}:{{{hashlib.sha256(raw).hexdigest()}}}",
+        cache_key=_tagged_key(algorithm, group, value, period, _methods(method)),
         ttl=period + EXPIRATION_FUDGE,
         resets_at=None,
         window_seconds=period,
         algorithm=algorithm,
         burst=burst,
+    )
+
+
+def lease_slot(group: str, value: str, method: Any, lease_seconds: float) -> Slot:
+    """The leases of ``value``'s requests in progress. Its key leaves out the limit and the
+    lease's length, so changing either keeps the requests already in progress counted."""
+    return Slot(
+        cache_key=_tagged_key(CONCURRENCY, group, value, _methods(method)),
+        ttl=math.ceil(lease_seconds) + EXPIRATION_FUDGE,
+        resets_at=None,
+        window_seconds=None,
+        algorithm=CONCURRENCY,
     )
 
 
@@ -186,6 +209,9 @@ class Usage:
     window_seconds: int | None
     # Refused again from a refusal the process remembers, without asking the store.
     remembered: bool = False
+    # The draft's quota unit (``qu``) when not requests: "concurrent-requests". Such a count
+    # has no window, and ``resets_at`` is when to try again, not when a place frees.
+    unit: str | None = None
 
     @property
     def exceeded(self) -> bool:

@@ -17,7 +17,9 @@ from api_errors.conversion import to_api_error
 from api_errors.declarations import CHARGES_ATTRIBUTE, LIMITS_ATTRIBUTE, declare
 from api_errors.exceptions import InsufficientBalance
 from api_errors.limits.balance import Amount, BalanceHook, balance_hook
+from api_errors.limits.concurrency import LEASE_SECONDS, RETRY_AFTER, ConcurrencyPolicy, Limit
 from api_errors.limits.counters import FIXED, MONTH
+from api_errors.limits.leases import settle_leases
 from api_errors.limits.policies import (
     Key,
     Policy,
@@ -93,15 +95,33 @@ def enforce(*policies: Policy) -> Callable[[View], View]:
     """Count the request against each policy, in order; past a limit, raise its error.
 
     On a DRF view method the request is counted after authentication, so ``key="user"``
-    sees the token's user.
+    sees the token's user. A concurrency limit's place is given back when the view raises
+    or its response is done (a streaming one when it is closed).
     """
 
     def count(request: Any) -> None:
         for policy in policies:
             policy.enforce(request)
 
+    def count_holding(request: Any) -> None:
+        try:
+            count(request)
+        except BaseException:
+            # A later policy refused: the places taken before are not used.
+            settle_leases(request)
+            raise
+
+    def failed(_state: None, request: Any, _exc: BaseException) -> None:
+        settle_leases(request)
+
+    def finished(_state: None, request: Any, response: Any) -> None:
+        settle_leases(request, response)
+
     def decorator(view: View) -> View:
-        wrapped = _guard(view, count, uses_database=False)
+        if any(policy.holds_leases for policy in policies):
+            wrapped = _guard(view, count_holding, failed, finished, uses_database=False)
+        else:
+            wrapped = _guard(view, count, uses_database=False)
         declare(wrapped, LIMITS_ATTRIBUTE, policies)
         return wrapped  # type: ignore[no-any-return]
 
@@ -158,6 +178,34 @@ def quota(
             period=period,
             algorithm=algorithm,
             burst=burst,
+            shadow=shadow,
+        )
+    )
+
+
+def concurrency_limit(
+    *,
+    group: str,
+    limit: Limit,
+    key: Key = "user_or_ip",
+    method: Any = ALL,
+    lease_seconds: float = LEASE_SECONDS,
+    retry_after: int = RETRY_AFTER,
+    shadow: bool = False,
+) -> Callable[[View], View]:
+    """At most ``limit`` requests per key in progress at once, else 429 with ``Retry-After``.
+
+    A place held longer than ``lease_seconds`` (its worker died) frees by itself;
+    ``shadow=True`` counts and logs but never refuses.
+    """
+    return enforce(
+        ConcurrencyPolicy(
+            group=group,
+            key=key,
+            method=method,
+            limit=limit,
+            lease_seconds=lease_seconds,
+            retry_after=retry_after,
             shadow=shadow,
         )
     )

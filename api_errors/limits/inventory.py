@@ -30,6 +30,8 @@ class Inventory:
     charging_views: list[str] = field(default_factory=list)
     # Each policy once, with the first view that declares it.
     policies: list[tuple[str, Policy]] = field(default_factory=list)
+    # The policies of throttle classes among them, which only the middleware sees finish.
+    throttled: list[tuple[str, Policy]] = field(default_factory=list)
 
     def add_policy(self, view: str, policy: Policy) -> None:
         if all(known != policy for _view, known in self.policies):
@@ -87,7 +89,9 @@ def url_inventory() -> Inventory:
         policies: list[Policy] = _declared(parts, LIMITS_ATTRIBUTE)
         for part in parts:
             if isinstance(part, type):
-                policies += _throttle_policies(part)
+                throttled = list(_throttle_policies(part))
+                inventory.throttled += [(name, policy) for policy in throttled]
+                policies += throttled
         if policies:
             inventory.limited_views.append(name)
         for policy in policies:

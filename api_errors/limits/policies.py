@@ -111,6 +111,8 @@ class Policy:
     # Whether a refusal holds until a slot frees, so that with LIMITS_REMEMBER_REFUSALS
     # later calls until then are refused without the store.
     remembers_refusals: ClassVar[bool] = False
+    # Whether an admitted request holds a place until it is done (api_errors.limits.leases).
+    holds_leases: ClassVar[bool] = False
 
     def slot(self, value: str, request: Any, now: float) -> tuple[int, Slot] | None:
         raise NotImplementedError
@@ -187,13 +189,29 @@ class Policy:
         The store logs the outage once, so neither adds a record or a traceback of its own."""
         if self.shadow or fail_open():
             return None
-        raise ServiceUnavailable(retry_after=get_settings().DEFAULT_RETRY_AFTER, alert=False)
+        raise self.unavailable()
+
+    def unavailable(self) -> APIError:
+        """The 503 of a store outage when failing closed, naming this policy."""
+        return ServiceUnavailable(
+            retry_after=get_settings().DEFAULT_RETRY_AFTER,
+            alert=False,
+            violated_policies=(self.group,),
+        )
+
+    def refusal(
+        self, retry_after: int | None = None, headers: dict[str, str] | None = None
+    ) -> APIError:
+        """This policy's error, naming it (the OpenAPI schema documents it as such)."""
+        return self.error_class(
+            retry_after=retry_after, headers=headers, violated_policies=(self.group,)
+        )
 
     def error(self, usage: Usage) -> APIError:
         """The error for a request past the limit, with ``Retry-After`` and rate-limit fields."""
         retry_after = usage.reset_seconds()
         headers = rate_limit_headers([usage]) if get_settings().RATE_LIMIT_HEADERS else {}
-        error = self.error_class(retry_after=retry_after, headers=headers)
+        error = self.refusal(retry_after, headers)
         if usage.remembered:
             # The store's refusal of this window was logged; its repeats go to DEBUG.
             error.log_level = logging.DEBUG

@@ -4,8 +4,8 @@
   counter in one round trip (or runs a sliding log or a GCRA cell, ``algorithms``), on a
   client of its own whose every call times out after ``LIMITS_TIMEOUT`` seconds and is
   never retried, whatever the cache's own options and whichever redis-py version.
-- On other caches a fixed counter uses ``add`` and ``incr``; a sliding log or a GCRA cell
-  is read and written under a lock of the process.
+- On other caches a fixed counter uses ``add`` and ``incr``; a sliding log, a GCRA cell or
+  a concurrency limit's leases are read and written under a lock of the process.
 - After the store fails, a circuit breaker stops asking it for ``LIMITS_RETRY_INTERVAL``
   seconds: until then each request is decided at once (fail open or closed). Then one
   request tries the store again.
@@ -22,7 +22,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.cache import BaseCache, caches
 from django.core.signals import setting_changed
@@ -30,10 +30,11 @@ from django.dispatch import receiver
 
 from api_errors.conf import SETTING_NAME, get_settings
 from api_errors.correlation import get_correlation_id
-from api_errors.limits.algorithms import ROLLING, Verdict, now_microseconds
-from api_errors.limits.counters import FIXED, Slot, limits_cache_alias
+from api_errors.limits.algorithms import ROLLING, LeaseSet, Verdict, now_microseconds
+from api_errors.limits.counters import CONCURRENCY, FIXED, Slot, limits_cache_alias
 
 logger = logging.getLogger("api_errors")
+Answer = TypeVar("Answer")
 
 # Create the counter if missing (expiring after ARGV[1] seconds, never if 0), then add one:
 # a single command, so one round trip and atomic across every worker.
@@ -129,19 +130,35 @@ class CounterStore:
     def count(self, slot: Slot, limit: int) -> tuple[int, float | None]:
         """Count a request in the slot, atomically: the count (this request included, past
         ``limit`` when refused) and when a slot frees (``None``: never)."""
+        return self.guarded(self._count, slot, limit)
+
+    def lease(
+        self, slot: Slot, limit: int, lease: str, seconds: float, force: bool
+    ) -> tuple[bool, Verdict]:
+        """Take lease ``lease`` for ``seconds`` if fewer than ``limit`` are held (always with
+        ``force``), atomically: whether it was taken, the count with this request and the
+        time until the oldest lease expires."""
+        return self.guarded(self._lease, slot, limit, lease, seconds, force)
+
+    def release(self, slot: Slot, lease: str) -> None:
+        """Give lease ``lease`` back."""
+        self.guarded(self._release, slot, lease)
+
+    def guarded(self, call: Callable[..., Answer], *args: Any) -> Answer:
+        """``call(*args)`` on the store behind the breaker: an outage is ``CounterUnavailable``."""
         now = time.monotonic()
         breaker = self.breaker
         # A closed breaker is read without a call: this runs on every limited request.
         if breaker.open_until and not breaker.allows(now):
             raise CounterUnavailable(f"limits store {self.alias!r} is left alone after failing")
         try:
-            counted = self._count(slot, limit)
+            answer = call(*args)
         except self.errors as exc:
             breaker.failed(exc, now)
             raise CounterUnavailable(str(exc)) from exc
         if breaker.open_until:
             breaker.succeeded()
-        return counted
+        return answer
 
     def _count(self, slot: Slot, limit: int) -> tuple[int, float | None]:
         redis = self.redis()
@@ -156,6 +173,25 @@ class CounterStore:
                     caches[self.alias], slot, limit, now_microseconds()
                 )
         return verdict.count, time.time() + verdict.wait
+
+    def _lease(
+        self, slot: Slot, limit: int, lease: str, seconds: float, force: bool
+    ) -> tuple[bool, Verdict]:
+        redis = self.redis()
+        if redis is not None:
+            return redis.lease(slot, limit, lease, seconds, force)
+        with self._local_lock:
+            return LeaseSet.locally(
+                caches[self.alias], slot, limit, lease, seconds, force, now_microseconds()
+            )
+
+    def _release(self, slot: Slot, lease: str) -> None:
+        redis = self.redis()
+        if redis is not None:
+            redis.release(slot, lease)
+            return
+        with self._local_lock:
+            LeaseSet.locally_release(caches[self.alias], slot, lease, now_microseconds())
 
     def _increment(self, slot: Slot) -> int:
         cache = caches[self.alias]
@@ -196,6 +232,7 @@ class RedisCounters:
         self.scripts = {FIXED: client.register_script(INCREMENT_SCRIPT)}
         for algorithm, steps in ROLLING.items():
             self.scripts[algorithm] = client.register_script(steps.script)
+        self.scripts[CONCURRENCY] = client.register_script(LeaseSet.script)
         self.missing_script = NoScriptError
 
     def run(self, algorithm: str, slot: Slot, *args: Any) -> Any:
@@ -211,6 +248,15 @@ class RedisCounters:
     def admit(self, slot: Slot, limit: int) -> Verdict:
         steps = ROLLING[slot.algorithm]
         return steps.verdict(self.run(slot.algorithm, slot, *steps.arguments(slot, limit)), limit)
+
+    def lease(
+        self, slot: Slot, limit: int, lease: str, seconds: float, force: bool
+    ) -> tuple[bool, Verdict]:
+        arguments = LeaseSet.arguments(limit, lease, seconds, force)
+        return LeaseSet.verdict(self.run(CONCURRENCY, slot, *arguments))
+
+    def release(self, slot: Slot, lease: str) -> None:
+        self.client.execute_command("ZREM", self.make_key(slot.cache_key), lease)
 
 
 def _redis_key_function(cache: BaseCache) -> Callable[[str], str] | None:

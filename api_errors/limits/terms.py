@@ -9,14 +9,24 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from api_errors.limits.counters import FIXED, GCRA, MONTH, SLIDING, TOTAL, parse_rate
-from api_errors.limits.headers import policy_item, structured_string
+from api_errors.limits.concurrency import ConcurrencyPolicy
+from api_errors.limits.counters import (
+    CONCURRENCY,
+    FIXED,
+    GCRA,
+    MONTH,
+    SLIDING,
+    TOTAL,
+    parse_rate,
+)
+from api_errors.limits.headers import CONCURRENT_REQUESTS, policy_item, structured_string
 from api_errors.limits.policies import Policy, QuotaPolicy, RateLimitPolicy
 
 ALGORITHM_NAMES: dict[str, Promise] = {
     FIXED: _("fixed window"),
     SLIDING: _("sliding window"),
     GCRA: _("GCRA, a smooth rate"),
+    CONCURRENCY: _("requests in progress"),
 }
 # How each algorithm counts, as a client can rely on it.
 COUNTING: dict[str, Promise] = {
@@ -28,6 +38,10 @@ COUNTING: dict[str, Promise] = {
     GCRA: _(
         "Smooth rate (GCRA): requests are spaced evenly, one each window divided by the "
         "limit, with a short burst allowed at once."
+    ),
+    CONCURRENCY: _(
+        "Concurrency: never more than the limit of requests in progress at once; a place "
+        "frees as soon as one of them is answered."
     ),
 }
 SHADOW = _("Not enforced yet: counted and shown in the headers, never refused.")
@@ -50,6 +64,8 @@ class Terms:
         """ "5 per 10 s", "10000 per calendar month (UTC)", "set per client"..."""
         if self.limit is None:
             return gettext("set per client")
+        if self.algorithm == CONCURRENCY:
+            return gettext("%(limit)s at once") % {"limit": self.limit}
         if self.period == MONTH:
             text = gettext("%(limit)s per calendar month (UTC)") % {"limit": self.limit}
         elif self.period == TOTAL:
@@ -76,7 +92,8 @@ class Terms:
         name = str(ALGORITHM_NAMES.get(self.algorithm, self.algorithm))
         if self.limit is None:
             return f"{structured_string(self.name)} ({name}, set per client)"
-        return f"{policy_item(self.name, self.limit, self.window)} ({name})"
+        unit = CONCURRENT_REQUESTS if self.algorithm == CONCURRENCY else None
+        return f"{policy_item(self.name, self.limit, self.window, unit)} ({name})"
 
 
 # The units a window is shown in, largest first.
@@ -99,6 +116,8 @@ def terms_of(policy: Policy) -> Terms:
     limit, window, period = None, None, None
     if isinstance(policy, RateLimitPolicy) and isinstance(policy.rate, str):
         limit, window = parse_rate(policy.rate)
+    elif isinstance(policy, ConcurrencyPolicy):
+        limit = policy.literal_limit()
     elif isinstance(policy, QuotaPolicy):
         limit = policy.literal_limit()
         if policy.calendar:

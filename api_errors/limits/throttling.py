@@ -7,6 +7,7 @@ from typing import Any
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
 
+from api_errors.limits.concurrency import LEASE_SECONDS, RETRY_AFTER, ConcurrencyPolicy
 from api_errors.limits.counters import FIXED, MONTH
 from api_errors.limits.policies import (
     Key,
@@ -71,5 +72,26 @@ class QuotaThrottle(PolicyThrottle):
             period=self.period,
             algorithm=self.algorithm,
             burst=self.burst,
+            shadow=self.shadow,
+        )
+
+
+class ConcurrencyThrottle(PolicyThrottle):
+    """At most ``limit`` requests per key in progress at once, else 429. The place is given
+    back by ``APIErrorsMiddleware`` once the response is done (a throttle never sees it),
+    or after ``lease_seconds`` should the worker die first."""
+
+    limit: int = 1
+    lease_seconds: float = LEASE_SECONDS
+    retry_after: int = RETRY_AFTER
+
+    def policy(self, view: Any) -> Policy:
+        view_class = view if isinstance(view, type) else type(view)
+        return ConcurrencyPolicy(
+            group=self.group or view_class.__name__,
+            key=self.key,
+            limit=self.limit,
+            lease_seconds=self.lease_seconds,
+            retry_after=self.retry_after,
             shadow=self.shadow,
         )

@@ -8,6 +8,7 @@ Nothing outside ``api_errors.styles`` asks which style is active: it asks the ac
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -155,6 +156,14 @@ class Style:
             "properties": {**properties, **optional},
             "additionalProperties": False,
         }
+
+    def refusal_schema(
+        self, status: int, code_schema: dict[str, Any], policies: Sequence[str]
+    ) -> dict[str, Any]:
+        """The error body's schema at a ``status`` the limits named ``policies`` answer with
+        (a refusal, or at 503 their store being down): ``error_schema``'s, unless the style
+        shows the limits in the body."""
+        return self.error_schema(status, code_schema)
 
     def field_error_schema(self) -> dict[str, Any]:
         """The schema of one ``errors`` item."""

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from typing import Any, cast
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
-from django.http import HttpResponse
+from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -24,7 +25,7 @@ from rest_framework.views import APIView
 
 import api_errors
 from api_errors import raises
-from api_errors.limits import charge_balance, quota, rate_limit
+from api_errors.limits import charge_balance, concurrency_limit, quota, rate_limit
 from api_errors.renderers import EnvelopeJSONRenderer
 from example_project.drive.authentication import ApiKeyAuthentication
 from example_project.drive.billing import SEARCH_COST, SEARCH_QUOTA_GROUP, SEARCH_RATE_GROUP
@@ -45,6 +46,11 @@ logger = logging.getLogger(__name__)
 
 # Seconds a client should wait before asking again for a file that is still processing.
 PROCESSING_RETRY_AFTER = 5
+# Downloads an API key may have in progress at once, and the limit's RateLimit-Policy name.
+DOWNLOADS_AT_ONCE = 2
+DOWNLOADS_GROUP = "downloads"
+# A download is sent in pieces of this many bytes, holding its place until the last is sent.
+DOWNLOAD_CHUNK_SIZE = 64 * 1024
 
 # The search's parameter as SearchQuerySerializer validates it, with the two queries that
 # docs/example.md shows: Swagger UI offers both, and schemathesis' examples phase sends both.
@@ -132,13 +138,18 @@ class DriveItemDetailView(DriveAPI, generics.RetrieveAPIView[DriveItem]):
 
 
 class DriveItemDownloadView(DriveAPI):
-    """The file's content; folders cannot be downloaded and processing files not yet."""
+    """The file's content, streamed; folders cannot be downloaded and processing files not yet.
+
+    At most ``DOWNLOADS_AT_ONCE`` downloads per API key are in progress (429 past them): a
+    download holds its place until its last piece is sent or the client goes away.
+    """
 
     @extend_schema(
         responses={(200, "text/plain"): OpenApiResponse(OpenApiTypes.STR, "The file's content.")}
     )
     @raises(api_errors.DownloadNotSupported, api_errors.StateNotReady)
-    def get(self, request: Request, pk: int) -> HttpResponse:
+    @concurrency_limit(group=DOWNLOADS_GROUP, key="user", limit=DOWNLOADS_AT_ONCE)
+    def get(self, request: Request, pk: int) -> StreamingHttpResponse:
         item = get_object_or_404(DriveItem, pk=pk)
         if item.is_folder:
             raise api_errors.DownloadNotSupported(_("Folders cannot be downloaded."))
@@ -147,9 +158,18 @@ class DriveItemDownloadView(DriveAPI):
                 _("The file is still processing; try again later."),
                 retry_after=PROCESSING_RETRY_AFTER,
             )
-        response = HttpResponse(item.content, content_type="text/plain; charset=utf-8")
+        content = item.content.encode()
+        response = StreamingHttpResponse(
+            pieces(content, DOWNLOAD_CHUNK_SIZE), content_type="text/plain; charset=utf-8"
+        )
+        response["Content-Length"] = str(len(content))
         response["Content-Disposition"] = content_disposition_header(True, item.name)
         return response
+
+
+def pieces(content: bytes, size: int) -> Iterator[bytes]:
+    for start in range(0, len(content), size):
+        yield content[start : start + size]
 
 
 class ImportView(DriveAPI):

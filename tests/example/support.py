@@ -69,6 +69,7 @@ EXAMPLE_API_ERRORS = {
     "LIMITS_REMEMBER_REFUSALS": True,
 }
 SEARCH_POLICY = '"search";q=5;w=10'
+DOWNLOADS_POLICY = '"downloads";q=2;qu="concurrent-requests"'
 # What the example's settings read from the environment.
 EXAMPLE_ENVIRONMENT = (
     "API_ERRORS_STYLE",
@@ -85,6 +86,10 @@ EXAMPLE_ENVIRONMENT = (
     "EXAMPLE_CORRELATION_ID_FROM_TRACE",
 )
 SETTINGS_PATH = REPO_ROOT / "example_project" / "settings.py"
+LIMIT_PROBLEM_TYPES = (
+    "https://iana.org/assignments/http-problem-types#quota-exceeded",
+    "https://iana.org/assignments/http-problem-types#temporary-reduced-capacity",
+)
 
 
 # --- envelopes ----------------------------------------------------------------------------
@@ -106,8 +111,13 @@ def envelope_error(style, status, headers, body):
         assert isinstance(body["message"], str)
         return body["error_code"]
     assert content_type == "application/problem+json"
-    assert set(body) - {"errors"} == PROBLEM_KEYS
+    assert set(body) - {"errors", "violated-policies"} == PROBLEM_KEYS
     assert body["status"] == status
+    if "violated-policies" in body:
+        # A limit's refusal, or its store down: the ratelimit-headers draft's problem types.
+        assert body["type"] in LIMIT_PROBLEM_TYPES
+        assert body["violated-policies"]
+        assert all(isinstance(name, str) for name in body["violated-policies"])
     return body["code"]
 
 
@@ -137,15 +147,19 @@ def bearer(key):
     return {"Authorization": f"Bearer {key}"}
 
 
-FIELD_ITEM = re.compile(r'"(?P<name>[^"]+)"(?P<params>(?:;[a-z]+=\d+)*)')
+FIELD_ITEM = re.compile(r'"(?P<name>[^"]+)"(?P<params>(?:;[a-z]+=(?:\d+|"[^"]*"))*)')
+FIELD_PARAM = re.compile(r';(?P<name>[a-z]+)=(?:(?P<number>\d+)|"(?P<text>[^"]*)")')
 
 
 def rate_limit_fields(value):
-    """``{"search": {"r": 4, "t": 7}, ...}`` from a ``RateLimit`` or ``RateLimit-Policy`` field."""
+    """``{"search": {"r": 4, "t": 7}, ...}`` from a ``RateLimit`` or ``RateLimit-Policy`` field
+    (a string parameter, ``qu="concurrent-requests"``, as a string)."""
     fields = {}
     for item in FIELD_ITEM.finditer(value):
-        params = (param.split("=") for param in item["params"].split(";")[1:])
-        fields[item["name"]] = {name: int(number) for name, number in params}
+        fields[item["name"]] = {
+            param["name"]: int(param["number"]) if param["number"] else param["text"]
+            for param in FIELD_PARAM.finditer(item["params"])
+        }
     return fields
 
 

@@ -122,7 +122,9 @@ def test_download_ready_file(api, items, style):
     assert response.status_code == 200
     assert response.headers["Content-Type"].startswith("text/plain")
     assert response.headers["Content-Disposition"] == 'attachment; filename="readme.txt"'
-    assert response.content.decode() == README_CONTENT
+    content = b"".join(response.streaming_content)
+    assert content.decode() == README_CONTENT
+    assert response.headers["Content-Length"] == str(len(content))
 
 
 def test_download_folder_is_not_supported(api, items, style, expected):

@@ -1,4 +1,5 @@
-"""The example's plans, in process: rate limit (429), monthly quota (403), balance (402)."""
+"""The example's plans, in process: rate limit (429), monthly quota (403), balance (402), and
+the downloads a key may have in progress at once (429)."""
 
 from __future__ import annotations
 
@@ -16,10 +17,17 @@ from django_ratelimit import core as ratelimit_core
 from example_project.drive.management.commands.seed_demo import (
     DEMO_KEY,
     LOW_BALANCE_KEY,
+    README_CONTENT,
     SMALL_QUOTA_KEY,
 )
 from example_project.drive.models import ApiKey
-from tests.example.support import SEARCH_POLICY, bearer, error_of, rate_limit_fields
+from tests.example.support import (
+    DOWNLOADS_POLICY,
+    SEARCH_POLICY,
+    bearer,
+    error_of,
+    rate_limit_fields,
+)
 
 pytestmark = pytest.mark.urls("example_project.urls")
 
@@ -236,3 +244,41 @@ def test_invalid_rates_are_refused(db, rate):
     with pytest.raises(ValidationError) as excinfo:
         api_key.full_clean()
     assert set(excinfo.value.message_dict) == {"rate"}
+
+
+# --- downloads in progress ------------------------------------------------------------------
+
+
+def test_a_third_download_in_progress_is_refused(client, items, style, expected):
+    """A download holds its place while it is being sent: two unread streams are two in
+    progress. The third waits for one of them to finish or be dropped."""
+    path = f"/api/drive/items/{items['readme.txt'].pk}/download/"
+    first = client.get(path, headers=bearer(DEMO_KEY))
+    second = client.get(path, headers=bearer(DEMO_KEY))
+    assert [first.status_code, second.status_code] == [200, 200]
+    assert first.headers["RateLimit-Policy"] == DOWNLOADS_POLICY
+    assert rate_limit_fields(first.headers["RateLimit"]) == {"downloads": {"r": 1}}
+    assert rate_limit_fields(second.headers["RateLimit"]) == {"downloads": {"r": 0}}
+
+    third = client.get(path, headers=bearer(DEMO_KEY))
+    assert error_of(third, style) == expected["rate_limited"]
+    assert third.headers["RateLimit-Policy"] == DOWNLOADS_POLICY
+    assert third.headers["RateLimit"] == '"downloads";r=0'
+    assert third.headers["Retry-After"] == "1"
+    if style == "problem":
+        assert third.json()["violated-policies"] == ["downloads"]
+    # Another key has places of its own.
+    assert client.get(path, headers=bearer(SMALL_QUOTA_KEY)).status_code == 200
+
+    first.close()  # the client went away mid-download
+    fourth = client.get(path, headers=bearer(DEMO_KEY))
+    assert fourth.status_code == 200
+    for finished in (second, fourth):
+        assert b"".join(finished.streaming_content) == README_CONTENT.encode()
+    assert client.get(path, headers=bearer(DEMO_KEY)).status_code == 200
+
+
+def test_a_refused_download_gives_its_place_back(api, items, style, expected):
+    folder = f"/api/drive/items/{items['Documents'].pk}/download/"
+    for _ in range(3):
+        assert error_of(api.get(folder), style) == expected["download_folder"]
