@@ -14,11 +14,6 @@ from api_errors.conf import DRF_EXCEPTION_HANDLER as HANDLER_PATH
 from api_errors.conf import MIDDLEWARE_PATH, middleware_installed
 
 
-def middleware_installed() -> bool:
-    middleware = getattr(settings, "MIDDLEWARE", None) or []
-    return MIDDLEWARE_PATH in middleware or OLD_MIDDLEWARE_PATH in middleware
-
-
 def check_installation(
     *, app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
 ) -> list[CheckMessage]:

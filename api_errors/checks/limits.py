@@ -14,8 +14,13 @@ from django.conf import settings
 from django.core.checks import CheckMessage
 
 from api_errors.checks.base import checked_settings, is_positive_number, message
-from api_errors.checks.installation import middleware_installed
-from api_errors.conf import MIDDLEWARE_PATH, SETTING_NAME, APIErrorsSettings, SettingError
+from api_errors.conf import (
+    MIDDLEWARE_PATH,
+    SETTING_NAME,
+    APIErrorsSettings,
+    SettingError,
+    middleware_installed,
+)
 from api_errors.limits.algorithms import SLIDING_LIMIT_MAX, size_problem
 from api_errors.limits.balance import resolve_balance_hook
 from api_errors.limits.counters import CONCURRENCY, GCRA, SLIDING
