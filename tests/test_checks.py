@@ -265,6 +265,15 @@ CASES = [
             ("list", ["camel"]),
         ]
     ),
+    *(
+        pytest.param("E047", "LIMITS_CLOCK", {"LIMITS_CLOCK": bad}, id=f"E047-{label}")
+        for label, bad in [
+            ("capitalised", "Store"),
+            ("redis", "redis"),
+            ("none", None),
+            ("bool", True),
+        ]
+    ),
 ]
 
 
@@ -593,6 +602,8 @@ def test_check_ids_are_in_order_and_each_one_is_exercised():
         "E038",
         "W004",
         "W005",
+        # The store's clock: tests/test_limits_clock.py.
+        "W008",
     }
     assert defined == exercised
 

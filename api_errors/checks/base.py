@@ -57,6 +57,7 @@ PROBLEMS: dict[str, str] = {
     "E038": "a limit in the URLconf does not fit its algorithm: a sliding log above "
     f"{SLIDING_LIMIT_MAX:,} requests, or a `burst` that is not GCRA's or lies outside 1 to "
     "the limit",
+    "E047": '`LIMITS_CLOCK` is not `"app"` or `"store"`',
     "W001": "the middleware is not in `MIDDLEWARE`",
     "W002": "DRF's `EXCEPTION_HANDLER` is not `api_errors.handlers.exception_handler`",
     "W003": "rate limits or quotas count in a cache that is not shared and atomic (local "
@@ -64,6 +65,8 @@ PROBLEMS: dict[str, str] = {
     "W004": "a locked code's message changed",
     "W005": "sliding or GCRA limits count in a shared cache that runs no scripts (not "
     "Redis): exact within one process only",
+    "W008": '`LIMITS_CLOCK` is `"store"` but the limits cache has no clock to read (not Redis): '
+    "windows follow each server's clock",
 }
 
 

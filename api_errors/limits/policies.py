@@ -29,6 +29,7 @@ from api_errors.limits.algorithms import algorithm_problem, size_problem
 from api_errors.limits.counters import (
     FIXED,
     MONTH,
+    STORE_CLOCK,
     TOTAL,
     Slot,
     Usage,
@@ -38,6 +39,8 @@ from api_errors.limits.counters import (
     parse_rate,
     ratelimit_setting,
     rolling_slot,
+    store_month_slot,
+    store_window_slot,
     total_slot,
 )
 from api_errors.limits.headers import USAGE_ATTRIBUTE, rate_limit_headers
@@ -80,6 +83,12 @@ def client_ip(request: Any) -> str:
 @lru_cache(maxsize=4096)
 def network_address(address: str, mask: int) -> str:
     return str(ipaddress.ip_network(f"{address}/{mask}", strict=False).network_address)
+
+
+def windows_on_store_clock() -> bool:
+    """``LIMITS_CLOCK = "store"`` on a store with a clock (Redis): fixed windows and
+    calendar months are derived there. Other caches have none, so keep the app's."""
+    return get_settings().LIMITS_CLOCK == STORE_CLOCK and counter_store().redis() is not None
 
 
 def fail_open() -> bool:
@@ -135,6 +144,8 @@ class Policy:
         """The slot of ``value`` for this policy's algorithm, ``rate`` ("5/10s") giving the
         window; a misconfiguration (which ``manage.py check`` reports) is an error here."""
         if self.algorithm == FIXED and self.burst is None:
+            if windows_on_store_clock():
+                return store_window_slot(self.group, parse_rate(rate)[1], value, self.method)
             return fixed_window_slot(self.group, rate, value, self.method)
         problem = self.problem(limit)
         if problem is not None:
@@ -304,14 +315,16 @@ class QuotaPolicy(Policy):
 
     def window(self, value: str, limit: int, now: float) -> Slot:
         """The counter of ``value`` at ``now``; its key depends on ``limit`` only for fixed
-        windows of a fixed period (as django-ratelimit's do), so a plan change keeps a
-        month's calls."""
+        windows of a fixed period on the app's clock (as django-ratelimit's do), so a plan
+        change keeps a month's calls."""
         if not self.calendar:
             return self.counted_slot(value, limit, f"{limit}/{self.period}")
         problem = self.problem(limit)
         if problem is not None:
             raise ImproperlyConfigured(f"quota {self.group!r}: {problem}")
         if self.period == MONTH:
+            if windows_on_store_clock():
+                return store_month_slot(self.group, value, now)
             return calendar_month_slot(self.group, value, now)
         return total_slot(self.group, value)
 

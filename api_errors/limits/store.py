@@ -30,7 +30,13 @@ from django.dispatch import receiver
 
 from api_errors.conf import SETTING_NAME, get_settings
 from api_errors.correlation import get_correlation_id
-from api_errors.limits.algorithms import ROLLING, Verdict, now_microseconds
+from api_errors.limits.algorithms import (
+    ROLLING,
+    SCRIPTED,
+    Verdict,
+    now_microseconds,
+    scripted_steps,
+)
 from api_errors.limits.counters import FIXED, Slot, limits_cache_alias
 
 logger = logging.getLogger("api_errors")
@@ -145,17 +151,15 @@ class CounterStore:
 
     def _count(self, slot: Slot, limit: int) -> tuple[int, float | None]:
         redis = self.redis()
-        if slot.algorithm == FIXED:
-            count = redis.increment(slot) if redis is not None else self._increment(slot)
-            return count, slot.resets_at
         if redis is not None:
-            verdict = redis.admit(slot, limit)
-        else:
-            with self._local_lock:
-                verdict = ROLLING[slot.algorithm].locally(
-                    caches[self.alias], slot, limit, now_microseconds()
-                )
-        return verdict.count, time.time() + verdict.wait
+            return redis.count(slot, limit)
+        if slot.algorithm == FIXED:
+            return self._increment(slot), slot.resets_at
+        with self._local_lock:
+            verdict = ROLLING[slot.algorithm].locally(
+                caches[self.alias], slot, limit, now_microseconds()
+            )
+        return freed(verdict)
 
     def _increment(self, slot: Slot) -> int:
         cache = caches[self.alias]
@@ -193,24 +197,41 @@ class RedisCounters:
 
         self.client = client
         self.make_key = make_key
-        self.scripts = {FIXED: client.register_script(INCREMENT_SCRIPT)}
-        for algorithm, steps in ROLLING.items():
-            self.scripts[algorithm] = client.register_script(steps.script)
+        self.increment_script = client.register_script(INCREMENT_SCRIPT)
+        self.scripts = {steps: client.register_script(steps.script) for steps in SCRIPTED}
         self.missing_script = NoScriptError
 
-    def run(self, algorithm: str, slot: Slot, *args: Any) -> Any:
-        script, key = self.scripts[algorithm], self.make_key(slot.cache_key)
+    def command(self, slot: Slot, limit: int) -> tuple[Any, str, tuple[Any, ...]]:
+        """The script that counts ``slot`` (redis-py's ``Script``: its text and SHA), the
+        key and the arguments."""
+        steps = scripted_steps(slot)
+        key = self.make_key(slot.cache_key)
+        if steps is None:
+            return self.increment_script, key, (slot.ttl or 0,)
+        return self.scripts[steps], key, steps.arguments(slot, limit)
+
+    def count(self, slot: Slot, limit: int) -> tuple[int, float | None]:
+        script, key, args = self.command(slot, limit)
         try:
-            return self.client.execute_command("EVALSHA", script.sha, 1, key, *args)
+            reply = self.client.execute_command("EVALSHA", script.sha, 1, key, *args)
         except self.missing_script:
-            return script(keys=[key], args=list(args))
+            reply = script(keys=[key], args=list(args))
+        return counted(slot, limit, reply)
 
-    def increment(self, slot: Slot) -> int:
-        return int(self.run(FIXED, slot, slot.ttl or 0))
 
-    def admit(self, slot: Slot, limit: int) -> Verdict:
-        steps = ROLLING[slot.algorithm]
-        return steps.verdict(self.run(slot.algorithm, slot, *steps.arguments(slot, limit)), limit)
+def counted(slot: Slot, limit: int, reply: Any) -> tuple[int, float | None]:
+    """A script's reply: the count, and when a slot frees (the plain counter's window end,
+    or the store's wait from now)."""
+    steps = scripted_steps(slot)
+    if steps is None:
+        return int(reply), slot.resets_at
+    return freed(steps.verdict(reply, limit))
+
+
+def freed(verdict: Verdict) -> tuple[int, float]:
+    """The count and the moment a slot frees, on this process's clock: the store's wait
+    from now, so ``Retry-After`` and ``t`` are the store's however far the clocks differ."""
+    return verdict.count, time.time() + verdict.wait
 
 
 def _redis_key_function(cache: BaseCache) -> Callable[[str], str] | None:
