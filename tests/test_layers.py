@@ -64,6 +64,7 @@ LAYERS = [
     "api_errors.limits.algorithms",
     "api_errors.limits.headers",
     "api_errors.limits.store",
+    "api_errors.limits.async_store",
     "api_errors.limits.policies",
     "api_errors.limits.throttling",
     "api_errors.limits.balance",

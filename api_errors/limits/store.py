@@ -13,15 +13,18 @@
   exception is a bug and propagates. The outage is logged once, as a warning, and its end
   once, as information.
 
-There is one store per cache alias and process, dropped when the settings change.
+There is one store per cache alias and process, dropped when the settings change. Async
+views reach the same store, its breaker included, through ``async_store``.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 import time
 from collections.abc import Callable
+from types import TracebackType
 from typing import Any
 
 from django.core.cache import BaseCache, caches
@@ -57,7 +60,8 @@ class CounterUnavailable(Exception):
 
 def outage_errors() -> tuple[type[BaseException], ...]:
     """The exceptions that mean the store is unreachable or timed out."""
-    errors: list[type[BaseException]] = [OSError]  # refused, reset, socket timeouts
+    # Refused, reset, socket timeouts; asyncio's timeouts are no OSError before Python 3.11.
+    errors: list[type[BaseException]] = [OSError, asyncio.TimeoutError]
     try:
         from redis import exceptions as redis_exceptions
     except ImportError:  # pragma: no cover - redis is installed wherever Redis is used
@@ -118,6 +122,38 @@ class Breaker:
             )
 
 
+class StoreCall:
+    """One call to the store, sync or awaited: refused at once while the breaker is open,
+    and an outage (one of ``errors``) opens it and becomes ``CounterUnavailable``."""
+
+    __slots__ = ("breaker", "errors", "started")
+
+    def __init__(self, breaker: Breaker, errors: tuple[type[BaseException], ...]) -> None:
+        self.breaker = breaker
+        self.errors = errors
+        self.started = 0.0
+
+    def __enter__(self) -> None:
+        self.started = now = time.monotonic()
+        breaker = self.breaker
+        # A closed breaker is read without a call: this runs on every limited request.
+        if breaker.open_until and not breaker.allows(now):
+            raise CounterUnavailable(f"limits store {breaker.alias!r} is left alone after failing")
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if exc is None:
+            if self.breaker.open_until:
+                self.breaker.succeeded()
+        elif isinstance(exc, self.errors):
+            self.breaker.failed(exc, self.started)
+            raise CounterUnavailable(str(exc)) from exc
+
+
 class CounterStore:
     """One cache alias's counters, behind a breaker."""
 
@@ -135,19 +171,8 @@ class CounterStore:
     def count(self, slot: Slot, limit: int) -> tuple[int, float | None]:
         """Count a request in the slot, atomically: the count (this request included, past
         ``limit`` when refused) and when a slot frees (``None``: never)."""
-        now = time.monotonic()
-        breaker = self.breaker
-        # A closed breaker is read without a call: this runs on every limited request.
-        if breaker.open_until and not breaker.allows(now):
-            raise CounterUnavailable(f"limits store {self.alias!r} is left alone after failing")
-        try:
-            counted = self._count(slot, limit)
-        except self.errors as exc:
-            breaker.failed(exc, now)
-            raise CounterUnavailable(str(exc)) from exc
-        if breaker.open_until:
-            breaker.succeeded()
-        return counted
+        with StoreCall(self.breaker, self.errors):
+            return self._count(slot, limit)
 
     def _count(self, slot: Slot, limit: int) -> tuple[int, float | None]:
         redis = self.redis()
@@ -203,7 +228,7 @@ class RedisCounters:
 
     def command(self, slot: Slot, limit: int) -> tuple[Any, str, tuple[Any, ...]]:
         """The script that counts ``slot`` (redis-py's ``Script``: its text and SHA), the
-        key and the arguments."""
+        key and the arguments; ``async_store`` sends the same."""
         steps = scripted_steps(slot)
         key = self.make_key(slot.cache_key)
         if steps is None:
