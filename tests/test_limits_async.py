@@ -218,6 +218,17 @@ def test_under_wsgi_an_async_view_counts_in_a_worker_thread(client, on_redis, st
     assert all(thread != threading.get_ident() for _, thread in store_calls)
 
 
+async def test_with_await_store_off_an_async_view_counts_in_a_worker_thread(
+    async_client, settings, on_redis, store_calls
+):
+    settings.API_ERRORS = {"LIMITS_AWAIT_STORE": False}
+    who = new_client()
+
+    assert await statuses(async_client, "/api/async-limits/gcra/", who, 3) == [200, 200, 429]
+    assert [kind for kind, _ in store_calls] == ["sync"] * 3
+    assert all(thread != threading.get_ident() for _, thread in store_calls)
+
+
 @pytest.mark.parametrize("name", ["callable-key", "callable-rate", "own-policy"])
 async def test_code_of_yours_runs_in_a_worker_thread(async_client, on_redis, store_calls, name):
     """It may use the database, which an event loop's thread must not."""
@@ -326,6 +337,19 @@ def test_a_loop_closed_without_shutting_down_is_forgotten(settings):
     assert asyncio.run(on_another_loop())
     gc.collect()
     assert left_behind() is None
+
+
+async def test_past_the_pools_connections_calls_wait_for_one(settings):
+    require_redis()
+    name = f"al-{uuid.uuid4().hex[:12]}"
+    options = {"client_name": name, "max_connections": 2}
+    settings.CACHES = {"default": {**redis_caches()["default"], "OPTIONS": options}}
+    slot = rolling_slot("sliding", "al-pool", 60, new_client(), ALL)
+
+    counted = await asyncio.gather(*(async_counter_store().count(slot, 100) for _ in range(12)))
+
+    assert sorted(count for count, _ in counted) == list(range(1, 13))
+    assert len(clients_named(name)) == 2
 
 
 def test_new_settings_give_a_new_async_store_on_the_new_sync_store(settings):

@@ -287,12 +287,14 @@ class Policy:
         return await sync_to_async(self.enforce, thread_sensitive=False)(request)
 
     def awaits_store(self, request: Any) -> bool:
-        """Whether ``request`` counts on its event loop: it came through Django's ASGI
-        handler (under WSGI an async view runs on an event loop made for that one request,
-        which no connection pool would outlive), nothing of yours is called, a user key
-        can await ``request.auser()`` (Django 5.0+), and redis.asyncio reaches the store."""
+        """Whether ``request`` counts on its event loop: ``LIMITS_AWAIT_STORE`` is on, it
+        came through Django's ASGI handler (under WSGI an async view runs on an event loop
+        made for that one request, which no connection pool would outlive), nothing of
+        yours is called, a user key can await ``request.auser()`` (Django 5.0+), and
+        redis.asyncio reaches the store."""
         return (
-            isinstance(request, ASGIRequest)
+            get_settings().LIMITS_AWAIT_STORE
+            and isinstance(request, ASGIRequest)
             and self.reads_only_the_request()
             and (self.key not in USER_KEYS or hasattr(request, "auser"))
             and async_counter_store().awaitable()
