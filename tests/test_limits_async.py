@@ -134,6 +134,12 @@ async def test_a_user_key_awaits_the_user_and_counts_as_the_sync_view(
     assert [kind for kind, thread in store_calls if thread == loop_thread] == ["awaited"] * 2
 
 
+async def test_a_view_that_raises_after_counting_is_a_server_error(async_client, on_redis):
+    who = new_client()
+
+    assert await statuses(async_client, "/api/async-limits/raises/", who, 3) == [500, 500, 429]
+
+
 class Caller:
     def __init__(self, pk, is_authenticated=True):
         self.pk = pk

@@ -50,7 +50,13 @@ class OwnPolicy(Policy):
         return 2, self.counted_slot(value, 2, "2/m")
 
 
+@rate_limit(group="al-raises", key=KEY, rate="2/m")
+async def raising_view(request):
+    raise RuntimeError("the view failed")
+
+
 urlpatterns = [
+    path("api/async-limits/raises/", raising_view),
     *(
         route
         for algorithm in ALGORITHMS
