@@ -151,9 +151,11 @@ class AsyncCounterStore:
         """How to open a redis.asyncio client like the sync store's bounded one, with the
         same scripts; ``None`` when the store is no Redis this can mirror."""
         counters = self.store.redis()
+        if counters is None:
+            return None  # not Redis: redis-py may not even be installed
         import redis
 
-        if counters is None or not cancellation_safe(redis.__version__):
+        if not cancellation_safe(redis.__version__):
             return None
         from redis.asyncio import ConnectionPool, Redis
         from redis.asyncio import connection as async_connection
