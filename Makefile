@@ -102,13 +102,15 @@ $(BENCH_STAMP): pyproject.toml $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	touch $@
 
-# Instruction counts need valgrind, the flood needs wrk (Debian: apt-get install valgrind wrk).
+# Instruction counts need valgrind; the flood and the async limits need wrk and redis-server
+# (Debian: apt-get install valgrind wrk redis-server).
 bench: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/error_path.py
 	$(BIN)/python benchmarks/catalog_scale.py
 	$(BIN)/python benchmarks/correlation_middleware.py
 	$(BIN)/python benchmarks/rate_limit.py
 	$(BIN)/python benchmarks/over_limit.py
+	$(BIN)/python benchmarks/async_limits.py
 
 # An over-limit key's 429 flood against /api/errors/, under gunicorn, PostgreSQL and Redis.
 bench-flood: $(BENCH_STAMP)

@@ -55,6 +55,9 @@ DEFAULTS: dict[str, Any] = {
     "LIMITS_TIMEOUT": 0.25,
     "LIMITS_RETRY_INTERVAL": 5,
     "LIMITS_REMEMBER_REFUSALS": False,
+    # "app" or "store" (api_errors.limits.counters): whose clock fixed windows follow.
+    "LIMITS_CLOCK": "app",
+    "LIMITS_AWAIT_STORE": False,
     "BALANCE_HOOK": None,
     "INTEGRATIONS": [],
     "CORRELATION_ID_FROM_TRACE": False,
@@ -101,6 +104,9 @@ class APIErrorsSettings:
         self.LIMITS_TIMEOUT: Any = merged["LIMITS_TIMEOUT"]
         self.LIMITS_RETRY_INTERVAL: Any = merged["LIMITS_RETRY_INTERVAL"]
         self.LIMITS_REMEMBER_REFUSALS: bool = bool(merged["LIMITS_REMEMBER_REFUSALS"])
+        # Anything but "store" keeps the app's clock; the checks report it.
+        self.LIMITS_CLOCK: Any = merged["LIMITS_CLOCK"]
+        self.LIMITS_AWAIT_STORE: bool = bool(merged["LIMITS_AWAIT_STORE"])
         self.BALANCE_HOOK: Any = merged["BALANCE_HOOK"]
         self.INTEGRATIONS: tuple[Any, ...] = _as_tuple(merged["INTEGRATIONS"])
         self.CORRELATION_ID_FROM_TRACE: bool = bool(merged["CORRELATION_ID_FROM_TRACE"])

@@ -16,14 +16,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import shutil
 import statistics
-import subprocess
 import tempfile
 from pathlib import Path
 
-from harness import ROOT, free_port, serve_example, start_redis, stop, wait_for
+from harness import ROOT, free_port, serve_example, start_redis, stop, wait_for, wrk
 
 KEY = "demo-key-123"
 DATABASE = "api_errors_flood"
@@ -34,20 +32,6 @@ def postgres(url: str, statement: str) -> None:
 
     with psycopg.connect(url, autocommit=True) as connection:
         connection.execute(statement)
-
-
-def wrk(url: str, seconds: int, connections: int, headers: list[str]) -> tuple[float, int, int]:
-    """Requests per second, requests, and responses that were not 2xx/3xx."""
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
-    for header in headers:
-        command += ["-H", header]
-    output = subprocess.run(
-        [*command, url], capture_output=True, text=True, check=True, timeout=seconds + 30
-    ).stdout
-    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
-    total = int(re.search(r"(\d+) requests in", output).group(1))  # type: ignore[union-attr]
-    refused = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    return rate, total, int(refused.group(1)) if refused else 0
 
 
 def main() -> None:
@@ -95,9 +79,10 @@ def main() -> None:
         print(f"connections, {args.runs} runs of {args.seconds}s each")
         for run in range(args.runs):
             for name, (url, headers) in targets.items():
-                rate, total, refused = wrk(url, args.seconds, args.connections, headers)
-                rates[name].append(rate)
-                print(f"  run {run + 1} {name:<24} {rate:>8.0f} req/s, {refused / total:.1%} 429s")
+                load = wrk(url, args.seconds, args.connections, headers)
+                rates[name].append(load.rate)
+                refused = load.refused / load.requests
+                print(f"  run {run + 1} {name:<24} {load.rate:>8.0f} req/s, {refused:.1%} 429s")
         flood, plain = (statistics.median(rates[name]) for name in reversed(targets))
         print(f"median: /api/errors/ {plain:.0f} req/s, over-limit flood {flood:.0f} req/s")
         print(f"ratio (flood / catalog): {flood / plain:.2f}")

@@ -8,6 +8,7 @@ import gc
 import io
 import os
 import random
+import re
 import shutil
 import socket
 import statistics
@@ -16,6 +17,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -228,4 +230,56 @@ def start_redis(port: int, workdir: Path) -> subprocess.Popen[bytes]:
         ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", ""],
         cwd=workdir,
         stdout=subprocess.DEVNULL,
+    )
+
+
+# --- load -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WrkRun:
+    """What one wrk run reports."""
+
+    rate: float  # requests per second
+    requests: int
+    refused: int  # responses that were not 2xx or 3xx
+    p50_ms: float
+    p99_ms: float
+
+
+LATENCY_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def _percentile_ms(output: str, percent: int) -> float:
+    found = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s)\s*$", output, re.M)
+    if found is None:
+        raise SystemExit(f"wrk reported no {percent}th percentile:\n{output}")
+    return float(found.group(1)) * LATENCY_UNITS[found.group(2)]
+
+
+def wrk(
+    url: str,
+    seconds: int,
+    connections: int,
+    headers: list[str] | None = None,
+    *,
+    threads: int = 2,
+    script: Path | None = None,
+) -> WrkRun:
+    """Load ``url`` with wrk for ``seconds`` (``script``: a Lua script shaping requests)."""
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    for header in headers or []:
+        command += ["-H", header]
+    if script is not None:
+        command += ["-s", str(script)]
+    output = subprocess.run(
+        [*command, url], capture_output=True, text=True, check=True, timeout=seconds + 30
+    ).stdout
+    refused = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return WrkRun(
+        rate=float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),  # type: ignore[union-attr]
+        requests=int(re.search(r"(\d+) requests in", output).group(1)),  # type: ignore[union-attr]
+        refused=int(refused.group(1)) if refused else 0,
+        p50_ms=_percentile_ms(output, 50),
+        p99_ms=_percentile_ms(output, 99),
     )

@@ -265,6 +265,15 @@ CASES = [
             ("list", ["camel"]),
         ]
     ),
+    *(
+        pytest.param("E047", "LIMITS_CLOCK", {"LIMITS_CLOCK": bad}, id=f"E047-{label}")
+        for label, bad in [
+            ("capitalised", "Store"),
+            ("redis", "redis"),
+            ("none", None),
+            ("bool", True),
+        ]
+    ),
 ]
 
 
@@ -596,6 +605,8 @@ def test_check_ids_are_in_order_and_each_one_is_exercised():
         # Concurrency limits: tests/test_limits_leases.py.
         "E043",
         "W007",
+        # The store's clock: tests/test_limits_clock.py.
+        "W008",
     }
     assert defined == exercised
 

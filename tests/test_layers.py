@@ -65,6 +65,7 @@ LAYERS = [
     "api_errors.limits.headers",
     "api_errors.limits.store",
     "api_errors.limits.leases",
+    "api_errors.limits.async_store",
     "api_errors.limits.policies",
     "api_errors.limits.concurrency",
     "api_errors.limits.throttling",

@@ -59,6 +59,7 @@ PROBLEMS: dict[str, str] = {
     "the limit",
     "E043": "a `ConcurrencyThrottle` is used but the middleware is not in `MIDDLEWARE`, "
     "which gives its places back",
+    "E047": '`LIMITS_CLOCK` is not `"app"` or `"store"`',
     "W001": "the middleware is not in `MIDDLEWARE`",
     "W002": "DRF's `EXCEPTION_HANDLER` is not `api_errors.handlers.exception_handler`",
     "W003": "rate limits or quotas count in a cache that is not shared and atomic (local "
@@ -68,6 +69,8 @@ PROBLEMS: dict[str, str] = {
     "Redis): exact within one process only",
     "W007": "concurrency limits count in a shared cache that runs no scripts (not Redis): "
     "exact within one process only",
+    "W008": '`LIMITS_CLOCK` is `"store"` but the limits cache has no clock to read (not Redis): '
+    "windows follow each server's clock",
 }
 
 

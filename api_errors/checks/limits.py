@@ -23,7 +23,7 @@ from api_errors.conf import (
 )
 from api_errors.limits.algorithms import SLIDING_LIMIT_MAX, size_problem
 from api_errors.limits.balance import resolve_balance_hook
-from api_errors.limits.counters import CONCURRENCY, GCRA, SLIDING
+from api_errors.limits.counters import CLOCKS, CONCURRENCY, GCRA, SLIDING, STORE_CLOCK
 from api_errors.limits.inventory import default_policy_throttles, url_inventory
 from api_errors.limits.policies import Policy
 
@@ -43,7 +43,12 @@ def check_limits(
     the full limit. Charges need a hook to charge through."""
     # An API_ERRORS that is not a dict (api_errors.E001) counts as empty, as at run time.
     conf = checked_settings() or APIErrorsSettings({})
-    messages = [*_check_balance_hook(conf), *_check_fail_open(conf), *_check_store(conf)]
+    messages = [
+        *_check_balance_hook(conf),
+        *_check_fail_open(conf),
+        *_check_store(conf),
+        *_check_clock(conf),
+    ]
     inventory = url_inventory()
     if inventory.charging_views and conf.BALANCE_HOOK is None:
         messages.append(
@@ -106,9 +111,36 @@ def _check_store(conf: APIErrorsSettings) -> Iterator[CheckMessage]:
         )
 
 
-def _check_limits_cache(policies: list[tuple[str, Policy]]) -> list[CheckMessage]:
+def _check_clock(conf: APIErrorsSettings) -> Iterator[CheckMessage]:
+    clock = conf.LIMITS_CLOCK
+    if not isinstance(clock, str) or clock not in CLOCKS:
+        yield message(
+            "E047",
+            f"{SETTING_NAME}['LIMITS_CLOCK'] is {clock!r}.",
+            f"Use one of {', '.join(repr(name) for name in CLOCKS)}: whose clock fixed "
+            "windows follow.",
+        )
+    elif clock == STORE_CLOCK:
+        alias, backend = limits_backend()
+        if not is_redis(backend):
+            yield message(
+                "W008",
+                f"{SETTING_NAME}['LIMITS_CLOCK'] is 'store', but limits count in cache "
+                f"{alias!r} ({backend}), which has no clock to read: fixed windows follow "
+                "each server's clock.",
+                "Count limits in Redis (Django's RedisCache or django-redis), or set "
+                "LIMITS_CLOCK to 'app'.",
+            )
+
+
+def limits_backend() -> tuple[str, str]:
+    """The alias and backend of the cache limits count in (``RATELIMIT_USE_CACHE``)."""
     alias = getattr(settings, "RATELIMIT_USE_CACHE", "default")
-    backend = getattr(settings, "CACHES", {}).get(alias, {}).get("BACKEND", "")
+    return alias, getattr(settings, "CACHES", {}).get(alias, {}).get("BACKEND", "")
+
+
+def _check_limits_cache(policies: list[tuple[str, Policy]]) -> list[CheckMessage]:
+    alias, backend = limits_backend()
     reason = UNSHARED_CACHES.get(backend)
     if reason is not None:
         return [

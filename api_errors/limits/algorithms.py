@@ -17,6 +17,10 @@ order Redis runs the scripts in is the order of their times, whichever worker or
 sent them, which is what makes the count exact. Each script touches one key, whose hash
 tag keeps it in one Redis Cluster slot. On other caches the same steps run under a lock of
 the process, on its own clock: exact among its threads, not between processes.
+
+With ``LIMITS_CLOCK = "store"``, a fixed window (or a calendar month) on Redis is a script
+too (``StoreClockWindow``): the window is derived from ``TIME``, not from the app server's
+clock.
 """
 
 from __future__ import annotations
@@ -24,18 +28,20 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.core.cache import BaseCache
 
 from api_errors.limits.counters import (
     ALGORITHMS,
+    EXPIRATION_FUDGE,
     FIXED,
     GCRA,
     MONTH,
     SLIDING,
     TOTAL,
     Slot,
+    StoreWindow,
 )
 
 # A sliding log keeps one entry per admitted request; above this, use GCRA or fixed windows.
@@ -261,9 +267,89 @@ return {0, count + 1, tonumber(oldest[2]) - now}
                 cache.delete(slot.cache_key)
 
 
+class StoreClockWindow:
+    """A fixed window, or a calendar month, that Redis derives from its own clock."""
+
+    # window_frees(seconds, period, offset): the second the window holding ``seconds`` frees
+    # in. A period of 0 is the calendar month (UTC, Hinnant's civil-date arithmetic);
+    # otherwise django-ratelimit's _get_window, plus the second that ends it.
+    functions = """
+local function first_day(year, month)
+  if month <= 2 then year = year - 1 end
+  local era = math.floor(year / 400)
+  local yoe = year - era * 400
+  local doy = math.floor((153 * ((month + 9) % 12) + 2) / 5)
+  return era * 146097 + yoe * 365 + math.floor(yoe / 4) - math.floor(yoe / 100) + doy - 719468
+end
+local function next_month(seconds)
+  local z = math.floor(seconds / 86400) + 719468
+  local era = math.floor(z / 146097)
+  local doe = z - era * 146097
+  local yoe = math.floor((doe - math.floor(doe / 1460) + math.floor(doe / 36524)
+    - math.floor(doe / 146096)) / 365)
+  local doy = doe - (365 * yoe + math.floor(yoe / 4) - math.floor(yoe / 100))
+  local mp = math.floor((5 * doy + 2) / 153)
+  local year, month = yoe + era * 400, mp < 10 and mp + 3 or mp - 9
+  if month <= 2 then year = year + 1 end
+  if month == 12 then year, month = year + 1, 1 else month = month + 1 end
+  return first_day(year, month) * 86400
+end
+local function window_frees(seconds, period, offset)
+  if period == 0 then return next_month(seconds) end
+  if period == 1 then return seconds + 1 end
+  local ends = seconds - seconds % period + offset
+  if ends < seconds then ends = ends + period end
+  return ends + 1
+end
+"""
+    # KEYS[1] a hash {frees, count}; ARGV period (s), offset (s), fudge (s). Replies
+    # {count, wait (µs) until the window frees}. A window stored as freeing later than the
+    # clock says (a failover to a server whose clock is behind) is kept: never reopened.
+    script = (
+        functions
+        + """
+local now = redis.call('TIME')
+local seconds = tonumber(now[1])
+local frees = window_frees(seconds, tonumber(ARGV[1]), tonumber(ARGV[2]))
+local stored = tonumber(redis.call('HGET', KEYS[1], 'frees'))
+local count
+if stored and stored >= frees then
+  frees = stored
+  count = redis.call('HINCRBY', KEYS[1], 'count', 1)
+else
+  redis.call('HSET', KEYS[1], 'frees', frees, 'count', 1)
+  redis.call('EXPIREAT', KEYS[1], frees + tonumber(ARGV[3]))
+  count = 1
+end
+return {count, (frees - seconds) * 1000000 - tonumber(now[2])}
+"""
+    )
+
+    @staticmethod
+    def arguments(slot: Slot, limit: int) -> tuple[int, ...]:
+        window = cast(StoreWindow, slot.store_window)  # scripted_steps sends only these here
+        return window.period, window.offset, EXPIRATION_FUDGE
+
+    @staticmethod
+    def verdict(reply: Any, limit: int) -> Verdict:
+        count, wait = reply
+        return Verdict(int(count), seconds(int(wait)))
+
+
 def _period(slot: Slot) -> int:
     return int(slot.window_seconds or 0) * MICROSECONDS
 
 
 # The algorithms a store runs as a script (fixed windows are its plain counters).
 ROLLING: dict[str, type[SlidingLog] | type[CellRate]] = {SLIDING: SlidingLog, GCRA: CellRate}
+Scripted = type[SlidingLog] | type[CellRate] | type[StoreClockWindow]
+# Every script a Redis store runs besides its plain counter's.
+SCRIPTED: tuple[Scripted, ...] = (SlidingLog, CellRate, StoreClockWindow)
+
+
+def scripted_steps(slot: Slot) -> Scripted | None:
+    """The script that counts ``slot`` on Redis; ``None`` for a plain counter (a fixed window
+    of the app's clock, or a total)."""
+    if slot.store_window is not None:
+        return StoreClockWindow
+    return ROLLING.get(slot.algorithm)

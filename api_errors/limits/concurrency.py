@@ -80,6 +80,10 @@ class ConcurrencyPolicy(Policy):
     def algorithm_problem(self) -> str | None:
         return None
 
+    def awaits_store(self, request: Any) -> bool:
+        """Leases are taken in a worker thread: the async store counts, it holds nothing."""
+        return False
+
     def literal_limit(self) -> int | None:
         return None if callable(self.limit) else self.limit
 

@@ -5,6 +5,11 @@ The keys and fixed windows are django-ratelimit's own (``_get_window`` and
 same group, key and rate share one counter. Sliding logs, GCRA cells and a concurrency
 limit's leases have keys of their own (``rolling_slot``, ``lease_slot``), whose hash tag
 keeps each in one Redis Cluster slot.
+
+With ``LIMITS_CLOCK = "store"`` on Redis, fixed windows and calendar months are derived
+by the store from its own clock (``store_window_slot``, ``store_month_slot``): their keys
+name no window, so servers whose clocks disagree still count in one, but they are no
+longer django-ratelimit's.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import hashlib
 import math
 import re
 import time
+import zlib
 from calendar import monthrange
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -42,13 +48,30 @@ ALGORITHMS = (FIXED, SLIDING, GCRA)
 # A concurrency limit's leases: requests in progress, not an algorithm a rate can choose.
 CONCURRENCY = "concurrency"
 
+# Whose clock a fixed window follows (LIMITS_CLOCK): each app server's, as django-ratelimit
+# does, or the counter store's (Redis ``TIME``).
+APP_CLOCK = "app"
+STORE_CLOCK = "store"
+CLOCKS = (APP_CLOCK, STORE_CLOCK)
+
+
+@dataclass(frozen=True)
+class StoreWindow:
+    """A fixed window the store derives from its own clock: ``period`` seconds, ending
+    ``offset`` seconds into each (django-ratelimit's jitter), or the calendar month (UTC)
+    when ``period`` is 0."""
+
+    period: int
+    offset: int = 0
+
 
 @dataclass(frozen=True)
 class Slot:
     """One counter: its cache key, how long the cache keeps it and when its window ends.
 
-    A sliding log or a GCRA cell learns when a slot frees only from the store, so its
-    ``resets_at`` is ``None`` until counted; ``burst`` is GCRA's.
+    A sliding log, a GCRA cell or a window of the store's clock (``store_window``) learns
+    when a slot frees only from the store, so its ``resets_at`` is ``None`` until counted;
+    ``burst`` is GCRA's.
     """
 
     cache_key: str
@@ -57,6 +80,7 @@ class Slot:
     window_seconds: int | None
     algorithm: str = FIXED
     burst: int = 0
+    store_window: StoreWindow | None = None
 
 
 RATE_PATTERN = re.compile(r"(\d+)/(\d*)([smhd])")
@@ -134,11 +158,27 @@ def _own_key(group: str, value: str, window_id: str) -> str:
     return f"{prefix}{hashlib.sha256(raw).hexdigest()}"
 
 
-def calendar_month_slot(group: str, value: str, now: float) -> Slot:
-    """A window per calendar month (UTC), for monthly quotas."""
+def _tagged_key(kind: str, *parts: object) -> str:
+    """A key whose digest is its hash tag, so it stays in one Redis Cluster slot."""
+    prefix = ratelimit_setting("RATELIMIT_CACHE_PREFIX", "rl:")
+    raw = "|".join(str(part) for part in parts).encode()
+    return f"{prefix}{kind}:{{{hashlib.sha256(raw).hexdigest()}}}"
+
+
+def _methods_part(method: Any) -> str:
+    return str(tuple(method)) if isinstance(method, list | tuple) else str(method)
+
+
+def _month_of(now: float) -> tuple[datetime, int]:
+    """The calendar month (UTC) holding ``now``: its first moment and its length in days."""
     moment = datetime.fromtimestamp(now, tz=timezone.utc)
     start = moment.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    days = monthrange(start.year, start.month)[1]
+    return start, monthrange(start.year, start.month)[1]
+
+
+def calendar_month_slot(group: str, value: str, now: float) -> Slot:
+    """A window per calendar month (UTC), for monthly quotas."""
+    start, days = _month_of(now)
     resets_at = start.timestamp() + days * 86400
     return Slot(
         cache_key=_own_key(group, value, f"{start:%Y-%m}"),
@@ -148,15 +188,30 @@ def calendar_month_slot(group: str, value: str, now: float) -> Slot:
     )
 
 
-def _tagged_key(kind: str, *parts: Any) -> str:
-    """``rl:<kind>:{<digest>}``: the digest of ``parts`` is the key's hash tag."""
-    prefix = ratelimit_setting("RATELIMIT_CACHE_PREFIX", "rl:")
-    raw = "|".join(str(part) for part in parts).encode()
-    return f"{prefix}{kind}:{{{hashlib.sha256(raw).hexdigest()}}}"
+def store_window_slot(group: str, period: int, value: str, method: Any) -> Slot:
+    """The fixed window of ``value`` that the store derives from its clock. Its key names
+    neither the window nor the limit (a plan that changes its limit keeps its count); the
+    window ends where django-ratelimit's would, on the store's clock."""
+    return Slot(
+        cache_key=_tagged_key(FIXED, group, value, period, _methods_part(method)),
+        ttl=period + EXPIRATION_FUDGE,
+        resets_at=None,
+        window_seconds=period,
+        store_window=StoreWindow(period, zlib.crc32(value.encode("utf-8")) % period),
+    )
 
 
-def _methods(method: Any) -> str:
-    return str(tuple(method)) if isinstance(method, list | tuple) else str(method)
+def store_month_slot(group: str, value: str, now: float) -> Slot:
+    """The calendar month (UTC) of ``value`` by the store's clock. ``window_seconds`` (the
+    ``w`` of ``RateLimit-Policy``) is the length of the month by this server's clock."""
+    days = _month_of(now)[1]
+    return Slot(
+        cache_key=_tagged_key(MONTH, group, value),
+        ttl=None,
+        resets_at=None,
+        window_seconds=days * 86400,
+        store_window=StoreWindow(0),
+    )
 
 
 def rolling_slot(
@@ -165,7 +220,7 @@ def rolling_slot(
     """The sliding log or GCRA cell of ``value``. Its key leaves out the limit, so a plan
     that changes its limit keeps its history; the digest is the key's hash tag."""
     return Slot(
-        cache_key=_tagged_key(algorithm, group, value, period, _methods(method)),
+        cache_key=_tagged_key(algorithm, group, value, period, _methods_part(method)),
         ttl=period + EXPIRATION_FUDGE,
         resets_at=None,
         window_seconds=period,
@@ -178,7 +233,7 @@ def lease_slot(group: str, value: str, method: Any, lease_seconds: float) -> Slo
     """The leases of ``value``'s requests in progress. Its key leaves out the limit and the
     lease's length, so changing either keeps the requests already in progress counted."""
     return Slot(
-        cache_key=_tagged_key(CONCURRENCY, group, value, _methods(method)),
+        cache_key=_tagged_key(CONCURRENCY, group, value, _methods_part(method)),
         ttl=math.ceil(lease_seconds) + EXPIRATION_FUDGE,
         resets_at=None,
         window_seconds=None,

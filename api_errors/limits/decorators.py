@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from asgiref.sync import iscoroutinefunction, sync_to_async
@@ -40,6 +40,7 @@ def _request_of(args: tuple[Any, ...]) -> Any:
 
 
 Before = Callable[[Any], Any]
+AsyncBefore = Callable[[Any], Awaitable[Any]]
 After = Callable[[Any, Any, Any], None]
 
 
@@ -50,16 +51,21 @@ def _guard(
     finished: After | None = None,
     *,
     uses_database: bool,
+    async_before: AsyncBefore | None = None,
 ) -> Any:
     """Wrap ``view``: ``before(request)`` gives a state; then ``failed(state, request, exc)``
     or ``finished(state, request, response)``. The steps are synchronous; for an async view
-    they run in a worker thread, Django's thread-sensitive one when they use the database."""
+    ``async_before`` is awaited when given, and the others run in a worker thread, Django's
+    thread-sensitive one when they use the database."""
     if iscoroutinefunction(view):
 
         @functools.wraps(view)
         async def async_wrapped(*args: Any, **kwargs: Any) -> Any:
             request = _request_of(args)
-            state = await sync_to_async(before, thread_sensitive=uses_database)(request)
+            if async_before is not None:
+                state = await async_before(request)
+            else:
+                state = await sync_to_async(before, thread_sensitive=uses_database)(request)
             try:
                 response = await view(*args, **kwargs)
             except Exception as exc:
@@ -95,13 +101,19 @@ def enforce(*policies: Policy) -> Callable[[View], View]:
     """Count the request against each policy, in order; past a limit, raise its error.
 
     On a DRF view method the request is counted after authentication, so ``key="user"``
-    sees the token's user. A concurrency limit's place is given back when the view raises
-    or its response is done (a streaming one when it is closed).
+    sees the token's user. An async view awaits the store (``Policy.aenforce``). A
+    concurrency limit's place is given back when the view raises or its response is done
+    (a streaming one when it is closed); its places are taken and given back in a worker
+    thread, for an async view too.
     """
 
     def count(request: Any) -> None:
         for policy in policies:
             policy.enforce(request)
+
+    async def acount(request: Any) -> None:
+        for policy in policies:
+            await policy.aenforce(request)
 
     def count_holding(request: Any) -> None:
         try:
@@ -121,7 +133,7 @@ def enforce(*policies: Policy) -> Callable[[View], View]:
         if any(policy.holds_leases for policy in policies):
             wrapped = _guard(view, count_holding, failed, finished, uses_database=False)
         else:
-            wrapped = _guard(view, count, uses_database=False)
+            wrapped = _guard(view, count, uses_database=False, async_before=acount)
         declare(wrapped, LIMITS_ATTRIBUTE, policies)
         return wrapped  # type: ignore[no-any-return]
 

@@ -9,9 +9,11 @@ import time
 from collections.abc import Callable
 from dataclasses import KW_ONLY, dataclass
 from functools import lru_cache
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
+from asgiref.sync import sync_to_async
 from django.core.exceptions import ImproperlyConfigured
+from django.core.handlers.asgi import ASGIRequest
 from django.utils.module_loading import import_string
 from django_ratelimit import ALL
 from django_ratelimit import core as ratelimit_core
@@ -26,9 +28,11 @@ from api_errors.exceptions import (
     TotalLimitExceeded,
 )
 from api_errors.limits.algorithms import algorithm_problem, size_problem
+from api_errors.limits.async_store import async_counter_store
 from api_errors.limits.counters import (
     FIXED,
     MONTH,
+    STORE_CLOCK,
     TOTAL,
     Slot,
     Usage,
@@ -38,6 +42,8 @@ from api_errors.limits.counters import (
     parse_rate,
     ratelimit_setting,
     rolling_slot,
+    store_month_slot,
+    store_window_slot,
     total_slot,
 )
 from api_errors.limits.headers import USAGE_ATTRIBUTE, rate_limit_headers
@@ -48,13 +54,20 @@ logger = logging.getLogger("api_errors")
 
 Key = str | Callable[[str, Any], str]
 Rate = str | Callable[[str, Any], str | None] | None
+# The key forms that read the request's user.
+USER_KEYS = ("user", "user_or_ip")
 
 
-def resolve_key(key: Key, group: str, request: Any) -> str:
+def resolve_key(key: Key, group: str, request: Any, user: Any = None) -> str:
     """django-ratelimit's key forms: "ip", "user", "user_or_ip", "header:x", "get:q",
-    a dotted path or a callable ``(group, request)``."""
+    a dotted path or a callable ``(group, request)``. ``user``: the one an async view
+    awaited (``request.auser()``), read as django-ratelimit reads ``request.user``."""
     if callable(key):
         return str(key(group, request))
+    if user is not None and key in USER_KEYS:
+        if key == "user" or user.is_authenticated:
+            return str(user.pk)
+        return client_ip(request)
     if key == "ip" or (key == "user_or_ip" and not request.user.is_authenticated):
         return client_ip(request)
     if key in ratelimit_core._SIMPLE_KEYS:
@@ -82,12 +95,39 @@ def network_address(address: str, mask: int) -> str:
     return str(ipaddress.ip_network(f"{address}/{mask}", strict=False).network_address)
 
 
+def is_builtin_key(key: Key) -> bool:
+    """One of django-ratelimit's key forms, not your callable or dotted path."""
+    if callable(key):
+        return False
+    accessor, _, name = key.partition(":")
+    if name:
+        return accessor in ratelimit_core._ACCESSOR_KEYS
+    return key in ratelimit_core._SIMPLE_KEYS
+
+
+def windows_on_store_clock() -> bool:
+    """``LIMITS_CLOCK = "store"`` on a store with a clock (Redis): fixed windows and
+    calendar months are derived there. Other caches have none, so keep the app's."""
+    return get_settings().LIMITS_CLOCK == STORE_CLOCK and counter_store().redis() is not None
+
+
 def fail_open() -> bool:
     """``LIMITS_FAIL_OPEN``, or django-ratelimit's ``RATELIMIT_FAIL_OPEN`` when unset."""
     configured = get_settings().LIMITS_FAIL_OPEN
     if configured is None:
         return bool(ratelimit_setting("RATELIMIT_FAIL_OPEN", False))
     return bool(configured)
+
+
+class Counting(NamedTuple):
+    """A request about to be counted: under which key value, limit and slot, and the
+    refusal the process remembers for that slot (then the store is not asked)."""
+
+    value: str
+    limit: int
+    slot: Slot
+    remember: bool
+    refusal: tuple[int, float] | None
 
 
 @dataclass(frozen=True)
@@ -117,6 +157,12 @@ class Policy:
     def slot(self, value: str, request: Any, now: float) -> tuple[int, Slot] | None:
         raise NotImplementedError
 
+    def reads_only_the_request(self) -> bool:
+        """Whether counting calls none of your code (a key, rate or limit that is a
+        callable or a dotted path), which may use the database and so needs a thread
+        under an async view. A policy class of your own may: ``False``."""
+        return False
+
     def literal_limit(self) -> int | None:
         """The limit when it is written down (not a callable's), for the checks."""
         return None
@@ -137,6 +183,8 @@ class Policy:
         """The slot of ``value`` for this policy's algorithm, ``rate`` ("5/10s") giving the
         window; a misconfiguration (which ``manage.py check`` reports) is an error here."""
         if self.algorithm == FIXED and self.burst is None:
+            if windows_on_store_clock():
+                return store_window_slot(self.group, parse_rate(rate)[1], value, self.method)
             return fixed_window_slot(self.group, rate, value, self.method)
         problem = self.problem(limit)
         if problem is not None:
@@ -157,10 +205,40 @@ class Policy:
 
     def _count(self, request: Any) -> tuple[Usage, str] | None:
         """The usage, and the key value it was counted under."""
+        counting = self._counting(request)
+        if counting is None:
+            return None
+        counted: tuple[int, float | None] | None = counting.refusal
+        if counted is None:
+            try:
+                counted = counter_store().count(counting.slot, counting.limit)
+            except CounterUnavailable:
+                self.counter_unavailable()
+                return None
+        return self._record(request, counting, counted)
+
+    async def _acount(self, request: Any) -> tuple[Usage, str] | None:
+        """``_count`` for an async view, awaiting the store on the event loop."""
+        user = None
+        if self.key in USER_KEYS and self.applies_to(request):
+            user = await request.auser()
+        counting = self._counting(request, user)
+        if counting is None:
+            return None
+        counted: tuple[int, float | None] | None = counting.refusal
+        if counted is None:
+            try:
+                counted = await async_counter_store().count(counting.slot, counting.limit)
+            except CounterUnavailable:
+                self.counter_unavailable()
+                return None
+        return self._record(request, counting, counted)
+
+    def _counting(self, request: Any, user: Any = None) -> Counting | None:
         if not self.applies_to(request):
             return None
         now = time.time()
-        value = resolve_key(self.key, self.group, request)
+        value = resolve_key(self.key, self.group, request, user)
         found = self.slot(value, request, now)
         if found is None:
             return None
@@ -169,20 +247,18 @@ class Policy:
             self.remembers_refusals and not self.shadow and get_settings().LIMITS_REMEMBER_REFUSALS
         )
         refusal = remembered_refusal(slot, now) if remember else None
-        resets_at: float | None
-        if refusal is not None:
-            count, resets_at = refusal
-        else:
-            try:
-                count, resets_at = counter_store().count(slot, limit)
-            except CounterUnavailable:
-                self.counter_unavailable()
-                return None
-            if count > limit and remember:
-                remember_refusal(slot.cache_key, count, resets_at)
-        usage = Usage(self.group, limit, count, resets_at, slot.window_seconds, refusal is not None)
+        return Counting(value, limit, slot, remember, refusal)
+
+    def _record(
+        self, request: Any, counting: Counting, counted: tuple[int, float | None]
+    ) -> tuple[Usage, str]:
+        count, resets_at = counted
+        limit, slot, remembered = counting.limit, counting.slot, counting.refusal is not None
+        if count > limit and counting.remember and not remembered:
+            remember_refusal(slot.cache_key, count, resets_at)
+        usage = Usage(self.group, limit, count, resets_at, slot.window_seconds, remembered)
         remember_usage(request, usage)
-        return usage, value
+        return usage, counting.value
 
     def counter_unavailable(self) -> None:
         """Fail open (admit) or closed (503), as configured; a shadow policy always admits.
@@ -218,7 +294,31 @@ class Policy:
         return error
 
     def enforce(self, request: Any) -> Usage | None:
-        counted = self._count(request)
+        return self._judge(self._count(request), request)
+
+    async def aenforce(self, request: Any) -> Usage | None:
+        """``enforce`` for an async view: on Redis it awaits the store on the event loop
+        (``api_errors.limits.async_store``); otherwise it counts as ``enforce`` does, in a
+        worker thread."""
+        if self.awaits_store(request):
+            return self._judge(await self._acount(request), request)
+        return await sync_to_async(self.enforce, thread_sensitive=False)(request)
+
+    def awaits_store(self, request: Any) -> bool:
+        """Whether ``request`` counts on its event loop: ``LIMITS_AWAIT_STORE`` is on, it
+        came through Django's ASGI handler (under WSGI an async view runs on an event loop
+        made for that one request, which no connection pool would outlive), nothing of
+        yours is called, a user key can await ``request.auser()`` (Django 5.0+), and
+        redis.asyncio reaches the store."""
+        return (
+            get_settings().LIMITS_AWAIT_STORE
+            and isinstance(request, ASGIRequest)
+            and self.reads_only_the_request()
+            and (self.key not in USER_KEYS or hasattr(request, "auser"))
+            and async_counter_store().awaitable()
+        )
+
+    def _judge(self, counted: tuple[Usage, str] | None, request: Any) -> Usage | None:
         if counted is None:
             return None
         usage, value = counted
@@ -280,6 +380,9 @@ class RateLimitPolicy(Policy):
         if isinstance(self.rate, str):
             parse_rate(self.rate)
 
+    def reads_only_the_request(self) -> bool:
+        return is_builtin_key(self.key) and not callable(self.rate)
+
     def slot(self, value: str, request: Any, now: float) -> tuple[int, Slot] | None:
         rate = self.rate(self.group, request) if callable(self.rate) else self.rate
         # No rate (a scope without a configured rate, or a callable saying so): not limited.
@@ -320,16 +423,21 @@ class QuotaPolicy(Policy):
     def literal_limit(self) -> int | None:
         return None if callable(self.limit) else self.limit
 
+    def reads_only_the_request(self) -> bool:
+        return is_builtin_key(self.key) and not callable(self.limit)
+
     def window(self, value: str, limit: int, now: float) -> Slot:
         """The counter of ``value`` at ``now``; its key depends on ``limit`` only for fixed
-        windows of a fixed period (as django-ratelimit's do), so a plan change keeps a
-        month's calls."""
+        windows of a fixed period on the app's clock (as django-ratelimit's do), so a plan
+        change keeps a month's calls."""
         if not self.calendar:
             return self.counted_slot(value, limit, f"{limit}/{self.period}")
         problem = self.problem(limit)
         if problem is not None:
             raise ImproperlyConfigured(f"quota {self.group!r}: {problem}")
         if self.period == MONTH:
+            if windows_on_store_clock():
+                return store_month_slot(self.group, value, now)
             return calendar_month_slot(self.group, value, now)
         return total_slot(self.group, value)
 

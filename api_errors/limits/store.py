@@ -13,16 +13,19 @@
   exception is a bug and propagates. The outage is logged once, as a warning, and its end
   once, as information.
 
-There is one store per cache alias and process, dropped when the settings change.
+There is one store per cache alias and process, dropped when the settings change. Async
+views reach the same store, its breaker included, through ``async_store``.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from types import TracebackType
+from typing import Any
 
 from django.core.cache import BaseCache, caches
 from django.core.signals import setting_changed
@@ -30,11 +33,17 @@ from django.dispatch import receiver
 
 from api_errors.conf import SETTING_NAME, get_settings
 from api_errors.correlation import get_correlation_id
-from api_errors.limits.algorithms import ROLLING, LeaseSet, Verdict, now_microseconds
-from api_errors.limits.counters import CONCURRENCY, FIXED, Slot, limits_cache_alias
+from api_errors.limits.algorithms import (
+    ROLLING,
+    SCRIPTED,
+    LeaseSet,
+    Verdict,
+    now_microseconds,
+    scripted_steps,
+)
+from api_errors.limits.counters import FIXED, Slot, limits_cache_alias
 
 logger = logging.getLogger("api_errors")
-Answer = TypeVar("Answer")
 
 # Create the counter if missing (expiring after ARGV[1] seconds, never if 0), then add one:
 # a single command, so one round trip and atomic across every worker.
@@ -52,7 +61,8 @@ class CounterUnavailable(Exception):
 
 def outage_errors() -> tuple[type[BaseException], ...]:
     """The exceptions that mean the store is unreachable or timed out."""
-    errors: list[type[BaseException]] = [OSError]  # refused, reset, socket timeouts
+    # Refused, reset, socket timeouts; asyncio's timeouts are no OSError before Python 3.11.
+    errors: list[type[BaseException]] = [OSError, asyncio.TimeoutError]
     try:
         from redis import exceptions as redis_exceptions
     except ImportError:  # pragma: no cover - redis is installed wherever Redis is used
@@ -113,6 +123,38 @@ class Breaker:
             )
 
 
+class StoreCall:
+    """One call to the store, sync or awaited: refused at once while the breaker is open,
+    and an outage (one of ``errors``) opens it and becomes ``CounterUnavailable``."""
+
+    __slots__ = ("breaker", "errors", "started")
+
+    def __init__(self, breaker: Breaker, errors: tuple[type[BaseException], ...]) -> None:
+        self.breaker = breaker
+        self.errors = errors
+        self.started = 0.0
+
+    def __enter__(self) -> None:
+        self.started = now = time.monotonic()
+        breaker = self.breaker
+        # A closed breaker is read without a call: this runs on every limited request.
+        if breaker.open_until and not breaker.allows(now):
+            raise CounterUnavailable(f"limits store {breaker.alias!r} is left alone after failing")
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if exc is None:
+            if self.breaker.open_until:
+                self.breaker.succeeded()
+        elif isinstance(exc, self.errors):
+            self.breaker.failed(exc, self.started)
+            raise CounterUnavailable(str(exc)) from exc
+
+
 class CounterStore:
     """One cache alias's counters, behind a breaker."""
 
@@ -130,7 +172,8 @@ class CounterStore:
     def count(self, slot: Slot, limit: int) -> tuple[int, float | None]:
         """Count a request in the slot, atomically: the count (this request included, past
         ``limit`` when refused) and when a slot frees (``None``: never)."""
-        return self.guarded(self._count, slot, limit)
+        with StoreCall(self.breaker, self.errors):
+            return self._count(slot, limit)
 
     def lease(
         self, slot: Slot, limit: int, lease: str, seconds: float, force: bool
@@ -138,41 +181,25 @@ class CounterStore:
         """Take lease ``lease`` for ``seconds`` if fewer than ``limit`` are held (always with
         ``force``), atomically: whether it was taken, the count with this request and the
         time until the oldest lease expires."""
-        return self.guarded(self._lease, slot, limit, lease, seconds, force)
+        with StoreCall(self.breaker, self.errors):
+            return self._lease(slot, limit, lease, seconds, force)
 
     def release(self, slot: Slot, lease: str) -> None:
         """Give lease ``lease`` back."""
-        self.guarded(self._release, slot, lease)
-
-    def guarded(self, call: Callable[..., Answer], *args: Any) -> Answer:
-        """``call(*args)`` on the store behind the breaker: an outage is ``CounterUnavailable``."""
-        now = time.monotonic()
-        breaker = self.breaker
-        # A closed breaker is read without a call: this runs on every limited request.
-        if breaker.open_until and not breaker.allows(now):
-            raise CounterUnavailable(f"limits store {self.alias!r} is left alone after failing")
-        try:
-            answer = call(*args)
-        except self.errors as exc:
-            breaker.failed(exc, now)
-            raise CounterUnavailable(str(exc)) from exc
-        if breaker.open_until:
-            breaker.succeeded()
-        return answer
+        with StoreCall(self.breaker, self.errors):
+            self._release(slot, lease)
 
     def _count(self, slot: Slot, limit: int) -> tuple[int, float | None]:
         redis = self.redis()
-        if slot.algorithm == FIXED:
-            count = redis.increment(slot) if redis is not None else self._increment(slot)
-            return count, slot.resets_at
         if redis is not None:
-            verdict = redis.admit(slot, limit)
-        else:
-            with self._local_lock:
-                verdict = ROLLING[slot.algorithm].locally(
-                    caches[self.alias], slot, limit, now_microseconds()
-                )
-        return verdict.count, time.time() + verdict.wait
+            return redis.count(slot, limit)
+        if slot.algorithm == FIXED:
+            return self._increment(slot), slot.resets_at
+        with self._local_lock:
+            verdict = ROLLING[slot.algorithm].locally(
+                caches[self.alias], slot, limit, now_microseconds()
+            )
+        return freed(verdict)
 
     def _lease(
         self, slot: Slot, limit: int, lease: str, seconds: float, force: bool
@@ -229,34 +256,55 @@ class RedisCounters:
 
         self.client = client
         self.make_key = make_key
-        self.scripts = {FIXED: client.register_script(INCREMENT_SCRIPT)}
-        for algorithm, steps in ROLLING.items():
-            self.scripts[algorithm] = client.register_script(steps.script)
-        self.scripts[CONCURRENCY] = client.register_script(LeaseSet.script)
+        self.increment_script = client.register_script(INCREMENT_SCRIPT)
+        self.scripts = {steps: client.register_script(steps.script) for steps in SCRIPTED}
+        self.lease_script = client.register_script(LeaseSet.script)
         self.missing_script = NoScriptError
 
-    def run(self, algorithm: str, slot: Slot, *args: Any) -> Any:
-        script, key = self.scripts[algorithm], self.make_key(slot.cache_key)
+    def command(self, slot: Slot, limit: int) -> tuple[Any, str, tuple[Any, ...]]:
+        """The script that counts ``slot`` (redis-py's ``Script``: its text and SHA), the
+        key and the arguments; ``async_store`` sends the same."""
+        steps = scripted_steps(slot)
+        key = self.make_key(slot.cache_key)
+        if steps is None:
+            return self.increment_script, key, (slot.ttl or 0,)
+        return self.scripts[steps], key, steps.arguments(slot, limit)
+
+    def evaluate(self, script: Any, key: str, args: tuple[Any, ...]) -> Any:
+        """EVALSHA, and the script's text only when the server lacks it."""
         try:
             return self.client.execute_command("EVALSHA", script.sha, 1, key, *args)
         except self.missing_script:
             return script(keys=[key], args=list(args))
 
-    def increment(self, slot: Slot) -> int:
-        return int(self.run(FIXED, slot, slot.ttl or 0))
-
-    def admit(self, slot: Slot, limit: int) -> Verdict:
-        steps = ROLLING[slot.algorithm]
-        return steps.verdict(self.run(slot.algorithm, slot, *steps.arguments(slot, limit)), limit)
+    def count(self, slot: Slot, limit: int) -> tuple[int, float | None]:
+        script, key, args = self.command(slot, limit)
+        return counted(slot, limit, self.evaluate(script, key, args))
 
     def lease(
         self, slot: Slot, limit: int, lease: str, seconds: float, force: bool
     ) -> tuple[bool, Verdict]:
         arguments = LeaseSet.arguments(limit, lease, seconds, force)
-        return LeaseSet.verdict(self.run(CONCURRENCY, slot, *arguments))
+        key = self.make_key(slot.cache_key)
+        return LeaseSet.verdict(self.evaluate(self.lease_script, key, arguments))
 
     def release(self, slot: Slot, lease: str) -> None:
         self.client.execute_command("ZREM", self.make_key(slot.cache_key), lease)
+
+
+def counted(slot: Slot, limit: int, reply: Any) -> tuple[int, float | None]:
+    """A script's reply: the count, and when a slot frees (the plain counter's window end,
+    or the store's wait from now)."""
+    steps = scripted_steps(slot)
+    if steps is None:
+        return int(reply), slot.resets_at
+    return freed(steps.verdict(reply, limit))
+
+
+def freed(verdict: Verdict) -> tuple[int, float]:
+    """The count and the moment a slot frees, on this process's clock: the store's wait
+    from now, so ``Retry-After`` and ``t`` are the store's however far the clocks differ."""
+    return verdict.count, time.time() + verdict.wait
 
 
 def _redis_key_function(cache: BaseCache) -> Callable[[str], str] | None:
