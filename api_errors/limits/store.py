@@ -127,18 +127,16 @@ class StoreCall:
     """One call to the store, sync or awaited: refused at once while the breaker is open,
     and an outage (one of ``errors``) opens it and becomes ``CounterUnavailable``."""
 
-    __slots__ = ("breaker", "errors", "started")
+    __slots__ = ("breaker", "errors")
 
     def __init__(self, breaker: Breaker, errors: tuple[type[BaseException], ...]) -> None:
         self.breaker = breaker
         self.errors = errors
-        self.started = 0.0
 
     def __enter__(self) -> None:
-        self.started = now = time.monotonic()
         breaker = self.breaker
         # A closed breaker is read without a call: this runs on every limited request.
-        if breaker.open_until and not breaker.allows(now):
+        if breaker.open_until and not breaker.allows(time.monotonic()):
             raise CounterUnavailable(f"limits store {breaker.alias!r} is left alone after failing")
 
     def __exit__(
@@ -151,7 +149,8 @@ class StoreCall:
             if self.breaker.open_until:
                 self.breaker.succeeded()
         elif isinstance(exc, self.errors):
-            self.breaker.failed(exc, self.started)
+            # From when the call gave up: a timeout as long as the interval still opens it.
+            self.breaker.failed(exc, time.monotonic())
             raise CounterUnavailable(str(exc)) from exc
 
 
