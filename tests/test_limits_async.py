@@ -19,6 +19,7 @@ import uuid
 import weakref
 from pathlib import Path
 
+import django
 import httpx
 import pytest
 import redis
@@ -141,7 +142,13 @@ async def test_a_user_key_awaits_the_user_and_counts_as_the_sync_view(
 
     assert [first.status_code, second.status_code, third.status_code] == [200, 200, 429]
     loop_thread = threading.get_ident()
-    assert [kind for kind, thread in store_calls if thread == loop_thread] == ["awaited"] * 2
+    on_the_loop = [kind for kind, thread in store_calls if thread == loop_thread]
+    if django.VERSION >= (5, 0):
+        assert on_the_loop == ["awaited"] * 2
+    else:
+        # Django 4.2 has no request.auser(): the user, and so the count, is read in a thread.
+        assert on_the_loop == []
+        assert [kind for kind, _ in store_calls] == ["sync"] * 3
 
 
 async def test_a_view_that_raises_after_counting_is_a_server_error(async_client, on_redis):
